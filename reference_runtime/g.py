@@ -1,0 +1,136 @@
+"""The goroutine record (Go's ``g`` in ``runtime/runtime2.go``) and its states.
+
+A G is a plain record; the stack it runs on is a greenlet, bound to the G the
+first time it runs (``sched.Runtime.execute``).  When a goroutine exits, its G
+goes on a free list and its greenlet back to a pool, so the next ``go``
+statement costs a record and a run-queue slot, not a new stack (Go's
+``gfget``/``gfput`` in ``proc.go`` do the same with G structs and stacks).
+
+States keep Go's names and numbers (``_Gidle`` .. ``_Gdead``).  The state
+machine, as this runtime drives it::
+
+    Gidle -> Grunnable           newproc (go statement)
+    Grunnable -> Grunning        execute
+    Grunning -> Grunnable        gosched, preemption
+    Grunning -> Gwaiting         gopark (channel, select, sleep, sema, IO)
+    Gwaiting -> Grunnable        goready
+    Grunning -> Gsyscall         entersyscall
+    Gsyscall -> Grunning/Grunnable  exitsyscall (a P free) / no P free
+    Grunning -> Gdead            goexit0; the record waits on the free list
+"""
+from __future__ import annotations
+
+import enum
+
+
+class GStatus(enum.IntEnum):
+    """Go's goroutine states, with Go's numbering (runtime2.go)."""
+
+    Gidle = 0
+    Grunnable = 1
+    Grunning = 2
+    Gsyscall = 3
+    Gwaiting = 4
+    Gdead = 6
+
+    def __str__(self) -> str:  # "runnable", as Go's tracebacks print it
+        return _STATUS_TEXT[self]
+
+
+_STATUS_TEXT = {
+    GStatus.Gidle: "idle",
+    GStatus.Grunnable: "runnable",
+    GStatus.Grunning: "running",
+    GStatus.Gsyscall: "syscall",
+    GStatus.Gwaiting: "waiting",
+    GStatus.Gdead: "dead",
+}
+
+Gidle = GStatus.Gidle
+Grunnable = GStatus.Grunnable
+Grunning = GStatus.Grunning
+Gsyscall = GStatus.Gsyscall
+Gwaiting = GStatus.Gwaiting
+Gdead = GStatus.Gdead
+
+
+class WaitReason:
+    """Go's wait-reason strings (``waitReasonStrings`` in runtime2.go).
+
+    Go 1.19 reported every sync wait as ``semacquire``; Go 1.20+ names the
+    primitive (``sync.WaitGroup.Wait``, ``sync.Mutex.Lock``).  This runtime
+    uses the newer, more informative names.
+    """
+
+    CHAN_RECEIVE = "chan receive"
+    CHAN_SEND = "chan send"
+    CHAN_RECEIVE_NIL = "chan receive (nil chan)"
+    CHAN_SEND_NIL = "chan send (nil chan)"
+    SELECT = "select"
+    SELECT_NO_CASES = "select (no cases)"
+    SLEEP = "sleep"
+    SEMACQUIRE = "semacquire"
+    WAITGROUP_WAIT = "sync.WaitGroup.Wait"
+    MUTEX_LOCK = "sync.Mutex.Lock"
+    IO_WAIT = "IO wait"
+
+
+class G:
+    """A goroutine.  Public fields: ``goid``, ``status``, ``wait_reason``.
+
+    The record is reused after the goroutine exits (like Go's), so a G
+    object a program kept may later describe another goroutine.
+    """
+
+    __slots__ = (
+        "goid", "status", "wait_reason", "waitsince",
+        "fn", "args", "kwargs",
+        "glet",          # the greenlet (stack) this G runs on, bound at first run
+        "m",             # the M running it (Grunning/Gsyscall)
+        "param",         # value passed by the waker (goready) to the parked G
+        "preempt",       # preemption requested (Go's gp.preempt)
+        "timer",         # this G's sleep timer, reused (Go's gp.timer)
+        "waiting",       # (queue, entry) pairs this G is enqueued in while parked
+        "gopc",          # (code, line) of the go statement that created it
+        "syscall_result",
+        "parent_goid",
+        "lockedm",
+    )
+
+    def __init__(self) -> None:
+        self.goid = 0
+        self.status = Gidle
+        self.wait_reason = ""
+        self.waitsince = 0.0
+        self.fn = None
+        self.args = ()
+        self.kwargs = None
+        self.glet = None
+        self.m = None
+        self.param = None
+        self.preempt = False
+        self.timer = None
+        self.waiting = None
+        self.gopc = None
+        self.syscall_result = None
+        self.parent_goid = 0
+        self.lockedm = None
+
+    def __repr__(self) -> str:
+        reason = f" [{self.wait_reason}]" if self.status == Gwaiting else ""
+        return f"<G goid={self.goid} {self.status}{reason}>"
+
+
+class Sudog:
+    """A G waiting on a channel (Go's ``sudog``): one per channel a goroutine
+    waits on, so a select over three channels has three."""
+
+    __slots__ = ("g", "elem", "c", "sel", "success", "case")
+
+    def __init__(self, g: G, elem: object, c: object, sel: object, case: int) -> None:
+        self.g = g
+        self.elem = elem
+        self.c = c
+        self.sel = sel          # the Select this sudog belongs to, or None
+        self.success = False    # True: woken by a value; False: by close
+        self.case = case

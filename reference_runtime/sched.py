@@ -1,0 +1,949 @@
+"""The scheduler: Gs, Ms and Ps on one host thread (Go's ``runtime/proc.go``).
+
+Go's scheduler has three kinds of object.  A G is a goroutine: a stack and
+the state to resume it.  An M is an OS thread.  A P is the right to run Go
+code: GOMAXPROCS of them, each with a local run queue, so that the common
+operations (a ``go`` statement, a channel handoff) touch only per-P state.
+An M must hold a P to run a G; an M that blocks in a system call lets go of
+its P so another M can run the P's goroutines.
+
+Designs Go rejected, and why it matters here:
+
+* one global run queue under one lock (Go before 1.1): every ``go`` and every
+  wakeup contends on it.  Per-P queues fix that; the global queue remains
+  for overflow and for goroutines coming back from syscalls and preemption.
+* M holding the queues directly: an M blocked in a syscall would strand its
+  goroutines.  Putting the queues on P lets ``handoffp`` give them to
+  another M.
+
+This runtime keeps Go's objects and algorithms but runs every goroutine on
+one host OS thread: a G's stack is a greenlet, and greenlets cannot move
+between threads.  So the Ps *take turns* on the host thread: when the G
+running for one P stops (it parks, yields, exits, or is preempted), that P
+picks its next G (``findrunnable``) and the host moves on to the next P that
+has a G picked, in round-robin order (``Runtime.readyps``).  Under the
+virtual clock the Ps are parallel in simulated time (``work(seconds)``
+consumes a P's time, not the host's).  Real OS threads exist only where Go
+needs one: a system call (``syscall.py``) and ``sysmon`` (``sysmon.py``).
+
+There is no scheduler greenlet (no hub).  Go switches from a parking G to
+g0 (``mcall``) and from g0 to the next G (``gogo``); on greenlets each switch
+copies stack, so ``schedule`` runs on the stack of the G that stops, and
+switches once, straight to the next G, as ``gogo`` would.
+
+Who may call what: everything here runs on the host thread.  Other threads
+(syscall workers, sysmon) only append to ``Runtime.inbox`` and wake the
+host through the netpoller; the host applies their messages at its next
+scheduling point.  That replaces Go's atomics and locks.
+"""
+from __future__ import annotations
+
+import heapq
+import math
+import os
+import random
+import sys
+import threading
+import time
+from collections import deque
+
+import greenlet
+
+from . import errors
+from .errors import Deadlock, FatalError, Goexit, RunTimeout
+from .g import G, Gdead, Grunnable, Grunning, Gsyscall, Gwaiting, WaitReason
+from .runq import (GLOBAL_CHECK_PERIOD, P, PStatus, globrunqget, runqget, runqput,
+                   runqsteal)
+
+FORCE_PREEMPT_NS = 0.010   # forcePreemptNS: a G may run 10 ms before sysmon preempts it
+GOID_CACHE_BATCH = 16      # _GoidCacheBatch: goids are handed to Ps in batches
+
+#: The runtime of the run() in progress, or None.  One run at a time per
+#: process: goroutines of every P share the host thread.
+current: "Runtime | None" = None
+
+
+class M:
+    """A machine (Go's ``m``): a worker that holds a P and runs Gs on it.
+
+    Ms that run Gs are all driven by the host thread, in turns.  An M in a
+    system call is a real OS thread (``syscall.py``) holding its G (and, for
+    one sysmon tick, its P)."""
+
+    __slots__ = ("id", "p", "curg", "spinning", "in_syscall")
+
+    def __init__(self, mid: int) -> None:
+        self.id = mid
+        self.p = None
+        self.curg = None
+        self.spinning = False
+        self.in_syscall = False
+
+    def __repr__(self) -> str:
+        return f"<M{self.id} p={self.p and self.p.id} curg={self.curg and self.curg.goid}>"
+
+
+class Event(tuple):
+    """One scheduling event: (time, kind, p, m, goid, detail).
+
+    kinds: spawn, run, park, ready, gosched, preempt, exit, steal,
+    runqputslow, syscall_enter, syscall_exit, handoff, proc_start, proc_stop,
+    work (a G consumes simulated CPU), timeout."""
+
+    __slots__ = ()
+    time = property(lambda s: s[0])
+    kind = property(lambda s: s[1])
+    p = property(lambda s: s[2])
+    m = property(lambda s: s[3])
+    goid = property(lambda s: s[4])
+    detail = property(lambda s: s[5])
+
+    def __repr__(self) -> str:
+        return (f"Event(t={self[0]:.6f}, {self[1]}, p={self[2]}, m={self[3]}, "
+                f"g={self[4]}, {self[5]!r})")
+
+
+class Runtime:
+    """The state of one run(): all Ps, Ms and Gs, the clocks, the queues.
+
+    Created by run() and torn down when it returns, so that a notebook can
+    run again from a clean state."""
+
+    def __init__(self, gomaxprocs: int | None = None, clock: str = "real",
+                 seed: int | None = None, preempt: str = "async",
+                 timeout: float | None = None, schedtrace: float | None = None,
+                 trace: list | None = None) -> None:
+        if clock not in ("real", "virtual"):
+            raise ValueError(f"clock must be 'real' or 'virtual', not {clock!r}")
+        if preempt not in ("off", "calls", "async"):
+            raise ValueError(f"preempt must be 'off', 'calls' or 'async', not {preempt!r}")
+        if gomaxprocs is None:
+            env = os.environ.get("GOMAXPROCS", "")
+            gomaxprocs = int(env) if env.strip().isdigit() and int(env) > 0 else (os.cpu_count() or 1)
+        if not isinstance(gomaxprocs, int) or gomaxprocs < 1:
+            raise ValueError(f"gomaxprocs must be a positive int, not {gomaxprocs!r}")
+        self.virtual = clock == "virtual"
+        self.clock = clock
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.preempt = preempt
+        self.timeout = timeout
+        self.schedtrace = schedtrace
+
+        # clocks: now() is seconds since the run started
+        self.t0 = time.monotonic()
+        self.vnow = 0.0
+        self.nanotime = self._virtual_now if self.virtual else self._real_now
+
+        # Ps
+        self.gomaxprocs = gomaxprocs
+        self.allp: list[P] = [P(i) for i in range(gomaxprocs)]
+        self.pidle: list[P] = []          # idle Ps (a stack, as Go's pidle list)
+        self.npidle = 0
+        self._coprimes = _coprimes(gomaxprocs)
+
+        # Ms
+        self.allm: list[M] = []
+        self.midle: list[M] = []
+        self.nmspinning = 0
+
+        # Gs
+        self.runq: deque = deque()        # the global run queue (sched.runq)
+        self.gfree: list[G] = []          # dead Gs for reuse (gfget/gfput)
+        self.allg: set[G] = set()         # live goroutines
+        self.goidgen = 0
+        self.main_g: G | None = None
+        self.main_goexited = False
+        self.main_started = False
+
+        # host state
+        self.curg: G | None = None        # the G the host thread is executing
+        self.curp: P | None = None        # the P the host is acting for
+        self.readyps: deque = deque()     # Ps with a G picked, waiting for a host turn
+        self.busy: list = []              # virtual clock: heap of (until, seq, P) doing work()
+        self.seq = 0
+        self.gpool: list = []             # idle greenlets, ready to run a new G
+        self.glets: list = []             # every greenlet this run created
+        self.root = None                  # the greenlet that called run()
+        self.pending_start = None         # a new greenlet the root must start
+        self.exiting = False
+        self.result = None
+        self.fatal: BaseException | None = None
+        self.fatal_goid = 0
+        self.unwind_on_return = True      # the CLI exits without unwinding, as Go does
+
+        # cross-thread messages (syscall exits, sysmon) and their counters
+        self.inbox: deque = deque()
+        self.nsyscall = 0                 # Gs in a system call right now
+        self.netpoller = None             # created in start()
+        self.sysmon = None
+        self.preempter = None
+        self.syscalls = None
+        self.timer_seq = 0
+        self.host_thread = None
+
+        # observability
+        self.trace = trace
+        self.tracing = trace is not None
+        self.events = 0
+
+        for p in reversed(self.allp):
+            self._pidleput(p)
+
+    # ------------------------------------------------------------------ clocks
+
+    def _real_now(self) -> float:
+        return time.monotonic() - self.t0
+
+    def _virtual_now(self) -> float:
+        return self.vnow
+
+    # ----------------------------------------------------------------- tracing
+
+    def trace_event(self, kind: str, p: P | None, g: G | None, *detail) -> None:
+        """Record an event (only called when self.tracing)."""
+        m = p.m if p is not None else None
+        self.trace.append(Event((
+            self.nanotime(), kind, p.id if p is not None else -1,
+            m.id if m is not None else -1, g.goid if g is not None else 0,
+            detail[0] if len(detail) == 1 else (detail or None))))
+
+    # ----------------------------------------------------------- Ps and Ms
+
+    def _pidleput(self, p: P) -> None:
+        p.status = PStatus.Pidle
+        p.m = None
+        self.pidle.append(p)
+        self.npidle += 1
+
+    def _pidleget(self, want: P | None = None) -> P | None:
+        if not self.pidle:
+            return None
+        if want is None:
+            p = self.pidle.pop()
+        else:
+            try:
+                self.pidle.remove(want)
+            except ValueError:
+                return None
+            p = want
+        self.npidle -= 1
+        return p
+
+    def _mget(self) -> M:
+        if self.midle:
+            return self.midle.pop()
+        m = M(len(self.allm))
+        self.allm.append(m)
+        return m
+
+    def startm(self, p: P, spinning: bool) -> M:
+        """Give idle P p an M and queue it for a host turn (Go's startm)."""
+        m = self._mget()
+        m.p = p
+        m.curg = None
+        m.spinning = spinning
+        p.m = m
+        p.status = PStatus.Prunning
+        self.readyps.append(p)
+        if self.tracing:
+            self.trace_event("proc_start", p, None)
+        return m
+
+    def _stopm(self, p: P) -> None:
+        """P found nothing to run: it goes idle and its M with it."""
+        m = p.m
+        if m is not None:
+            if m.spinning:
+                m.spinning = False
+                self.nmspinning -= 1
+            m.p = None
+            m.curg = None
+            self.midle.append(m)
+        if self.tracing:
+            self.trace_event("proc_stop", p, None)
+        self._pidleput(p)
+
+    def wakep(self) -> None:
+        """Start a spinning M on an idle P to look for work (Go's wakep)."""
+        if self.npidle == 0 or self.nmspinning != 0 or self.exiting:
+            return
+        p = self._pidleget()
+        self.nmspinning += 1
+        self.startm(p, True)
+
+    def handoffp(self, p: P) -> None:
+        """Hand off P from a syscall (or a retired M): start an M for it if
+        it has work, else make it idle (Go's handoffp)."""
+        if not p.runqempty() or self.runq:
+            self.startm(p, False)
+            return
+        if self.nmspinning + self.npidle == 0:
+            # no one is looking for work: spin, in case work appears
+            self.nmspinning += 1
+            self.startm(p, True)
+            return
+        p.m = None
+        if self.tracing:
+            self.trace_event("proc_stop", p, None)
+        self._pidleput(p)
+
+    # ----------------------------------------------------------------- goids
+
+    def _newgoid(self, p: P | None) -> int:
+        """Goids come to each P in batches of 16 (Go's goidcache), so with
+        several Ps they are not handed out in program order."""
+        if p is None:
+            self.goidgen += 1
+            return self.goidgen
+        if p.goidcache == p.goidcacheend:
+            p.goidcache = self.goidgen + 1
+            self.goidgen += GOID_CACHE_BATCH
+            p.goidcacheend = self.goidgen + 1
+        goid = p.goidcache
+        p.goidcache += 1
+        return goid
+
+    # ---------------------------------------------------------------- newproc
+
+    def newproc(self, fn, args: tuple, kwargs: dict | None) -> G:
+        """Create a goroutine running fn(*args, **kwargs) and put it in the
+        current P's runnext, where it runs before the Gs already queued
+        (Go's newproc)."""
+        if not callable(fn):
+            raise TypeError(f"go: {fn!r} is not callable")
+        g = self.gfree.pop() if self.gfree else G()
+        p = self.curp
+        g.goid = self._newgoid(p if p is not None else self.allp[0])
+        g.fn = fn
+        g.args = args
+        g.kwargs = kwargs
+        g.status = Grunnable
+        g.wait_reason = ""
+        parent = self.curg
+        g.parent_goid = parent.goid if parent is not None else 0
+        self.allg.add(g)
+        if p is None:
+            p = self.allp[0]
+        runqput(self, p, g, True)
+        if self.tracing:
+            self.trace_event("spawn", p, g, g.parent_goid)
+        if self.npidle and not self.nmspinning and self.main_started:
+            self.wakep()
+        return g
+
+    # ----------------------------------------------------------- park/ready
+
+    def gopark(self, reason: str) -> None:
+        """Park the running G with a wait reason and run something else.
+        Returns when goready() makes it runnable and it is scheduled again."""
+        g = self.curg
+        if self.exiting:
+            raise greenlet.GreenletExit
+        g.status = Gwaiting
+        g.wait_reason = reason
+        g.waitsince = self.nanotime()
+        if self.tracing:
+            self.trace_event("park", self.curp, g, reason)
+        self._schedule()
+
+    def goready(self, g: G) -> None:
+        """Make parked g runnable: into runnext of the current P, so it runs
+        as soon as the current G stops (Go's ready)."""
+        g.status = Grunnable
+        g.wait_reason = ""
+        p = self.curp
+        if p is None or p.status != PStatus.Prunning:
+            self.runq.append(g)
+            if self.tracing:
+                self.trace_event("ready", None, g, "global")
+            self.wakep()
+            return
+        runqput(self, p, g, True)
+        if self.tracing:
+            self.trace_event("ready", p, g)
+        if self.npidle and not self.nmspinning:
+            self.wakep()
+
+    def gosched(self) -> None:
+        """Yield: the running G goes to the tail of the global queue (Go's
+        goschedImpl), so others run first."""
+        g = self.curg
+        g.status = Grunnable
+        self.runq.append(g)
+        if self.tracing:
+            self.trace_event("gosched", self.curp, g)
+        self._schedule()
+
+    def gopreempt(self) -> None:
+        """Preempt the running G at a safe point: like gosched (Go's
+        gopreempt_m puts the G on the global queue)."""
+        g = self.curg
+        g.preempt = False
+        g.status = Grunnable
+        self.runq.append(g)
+        if self.tracing:
+            self.trace_event("preempt", self.curp, g)
+        self._schedule()
+
+    def injectglist(self, gs: list) -> None:
+        """Make Gs from the netpoller or timers runnable (Go's injectglist):
+        onto the global queue, starting idle Ps for them."""
+        for g in gs:
+            g.status = Grunnable
+            g.wait_reason = ""
+            self.runq.append(g)
+            if self.tracing:
+                self.trace_event("ready", None, g, "netpoll")
+        n = len(gs)
+        while n and self.pidle:
+            p = self._pidleget()
+            self.startm(p, False)
+            n -= 1
+
+    # ------------------------------------------------------------- schedule
+
+    def _schedule(self) -> None:
+        """The running G has stopped: let its P pick the next G, then give
+        the host to the next P with work.  Runs on the stopped G's stack."""
+        if self.exiting:
+            raise greenlet.GreenletExit
+        self.curg = None
+        p = self.curp
+        if p is not None and p.status == PStatus.Prunning:
+            p.m.curg = None
+            if self._pick(p):
+                self.readyps.append(p)
+        pre = self.preempter
+        if pre is not None and pre.armed:
+            pre.disarm()
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        """Give the host to the next P in turn: switch to its G."""
+        readyps = self.readyps
+        while True:
+            if self.inbox:
+                self._drain_inbox()
+            if readyps:
+                p = readyps.popleft()
+                if p.status != PStatus.Prunning:
+                    continue
+                g = p.m.curg
+                if g is None:
+                    if not self._pick(p):
+                        continue
+                    g = p.m.curg
+                self._switch_to(p, g)
+                return
+            self._idle()
+
+    def _switch_to(self, p: P, g: G) -> None:
+        """Host executes g for p: bind a stack if it has none, then switch."""
+        self.curg = g
+        self.curp = p
+        if self.tracing:
+            self.trace_event("run", p, g)
+        glet = g.glet
+        if glet is None:
+            if self.gpool:
+                glet = g.glet = self.gpool.pop()
+            else:
+                glet = g.glet = greenlet.greenlet(self._worker, parent=self.root)
+                self.glets.append(glet)
+                if greenlet.getcurrent() is not self.root:
+                    # A greenlet inherits the recursion depth of whoever first
+                    # switches into it, so new ones are started from the
+                    # shallow root stack, never from deep in a goroutine.
+                    self.pending_start = glet
+                    self.root.switch()
+                    return
+        if glet is not greenlet.getcurrent():
+            glet.switch()
+
+    def execute(self, p: P, g: G, inherit: bool) -> None:
+        """Make g the running G of p (Go's execute).  A G taken from runnext
+        inherits the time slice: schedtick does not advance."""
+        m = p.m
+        m.curg = g
+        g.m = m
+        g.status = Grunning
+        g.preempt = False
+        if not inherit:
+            p.schedtick += 1
+            p.schedwhen = self.nanotime()
+        if m.spinning:
+            m.spinning = False
+            self.nmspinning -= 1
+            if self.nmspinning == 0 and self.npidle:
+                self.wakep()   # resetspinning: keep one M looking for work
+
+    def _pick(self, p: P) -> bool:
+        """findrunnable, without blocking: timers, the global queue every
+        61st schedule, runnext and the local ring, the global queue, the
+        network, then stealing.  On success g becomes p's running G (the
+        caller queues p for a host turn); otherwise p goes idle."""
+        saved = self.curp
+        self.curp = p
+        try:
+            if p.timers and p.timers[0][0] <= self.nanotime():
+                from .timers import run_timers
+                run_timers(self, p)
+            g = None
+            inherit = False
+            if p.schedtick % GLOBAL_CHECK_PERIOD == 0 and self.runq:
+                g = globrunqget(self, p, 1)
+            if g is None:
+                g, inherit = runqget(p)
+                if g is None:
+                    if self.runq:
+                        g = globrunqget(self, p, 0)
+                    elif self.netpoller is not None and self.netpoller.waiters:
+                        gs = self.netpoller.poll(0)
+                        if gs:
+                            g = gs.pop()
+                            g.status = Grunnable
+                            g.wait_reason = ""
+                            self.injectglist(gs)
+                    if g is None and self.gomaxprocs > 1:
+                        g, inherit = self._stealwork(p)
+            if g is None:
+                self._stopm(p)
+                return False
+            self.execute(p, g, inherit)
+            return True
+        finally:
+            self.curp = saved
+
+    def _stealwork(self, p: P):
+        """Try four times over all Ps in a random order to steal half of
+        someone's queue; on the last pass also run their due timers and
+        take their runnext (Go's stealWork)."""
+        m = p.m
+        if not m.spinning:
+            if 2 * self.nmspinning >= self.gomaxprocs - self.npidle:
+                return None, False
+            m.spinning = True
+            self.nmspinning += 1
+        n = self.gomaxprocs
+        allp = self.allp
+        for i in range(4):
+            last = i == 3
+            start = self.rng.getrandbits(32)
+            pos = start % n
+            inc = self._coprimes[start // n % len(self._coprimes)]
+            for _ in range(n):
+                p2 = allp[pos]
+                pos = (pos + inc) % n
+                if p2 is p:
+                    continue
+                if last and p2.timers and p2.timers[0][0] <= self.nanotime():
+                    from .timers import run_timers
+                    run_timers(self, p2)
+                    g, inherit = runqget(p)
+                    if g is not None:
+                        return g, inherit
+                if p2.status != PStatus.Pidle:
+                    g = runqsteal(self, p, p2, last)
+                    if g is not None:
+                        return g, False
+        return None, False
+
+    # ------------------------------------------------------------------ idle
+
+    def _idle(self) -> None:
+        """No P has a G to run on the host: wait for the next event — a
+        timer, the network, a system call returning, simulated work ending —
+        or declare a deadlock."""
+        while not self.readyps:
+            if self.inbox:
+                self._drain_inbox()
+                continue
+            now = self.nanotime()
+            when, owner = self._earliest_timer()
+            if when is not None and when <= now and self.pidle:
+                self._start_p_for_timers(owner)
+                continue
+            npoll = self.netpoller.waiters if self.netpoller is not None else 0
+            if self.virtual:
+                if self.nsyscall:
+                    self._netpoll_block(None)        # real events first
+                    continue
+                if npoll:
+                    if self._netpoll_block(0):
+                        continue
+                cands = []
+                if when is not None and self.pidle:
+                    cands.append(when)
+                if self.busy:
+                    cands.append(self.busy[0][0])
+                if cands:
+                    t = min(cands)
+                    if t > self.vnow:
+                        self.vnow = t
+                        if self.schedtrace:
+                            self.sysmon.virtual_schedtrace()
+                    self._wake_busy()
+                    continue
+                if npoll:
+                    self._netpoll_block(None)
+                    continue
+                self._deadlock()
+            else:
+                timeout = None
+                if when is not None and self.pidle:
+                    timeout = max(0.0, when - now)
+                if timeout is None and not (self.nsyscall or npoll):
+                    if when is not None:
+                        # timers on Ps that cannot run them now; wait for a P
+                        timeout = 0.001
+                    else:
+                        self._deadlock()
+                self._netpoll_block(timeout)
+
+    def _netpoll_block(self, timeout: float | None) -> bool:
+        gs = self.netpoller.poll(timeout)
+        if gs:
+            self.injectglist(gs)
+            return True
+        return False
+
+    def _earliest_timer(self):
+        best, owner = None, None
+        for p in self.allp:
+            ts = p.timers
+            while ts and ts[0][2].seq != ts[0][1]:
+                heapq.heappop(ts)            # a stopped or reset timer's stale entry
+            if ts and (best is None or ts[0][0] < best):
+                best, owner = ts[0][0], p
+        return best, owner
+
+    def _start_p_for_timers(self, owner: P) -> None:
+        """A timer is due: run it on its own P if idle, else on any idle P
+        (Go's stealWork runs other Ps' timers the same way)."""
+        p = self._pidleget(owner) if owner.status == PStatus.Pidle else None
+        if p is None:
+            p = self._pidleget()
+            saved = self.curp
+            self.curp = p
+            p.status = PStatus.Prunning   # so goready puts the woken Gs here
+            try:
+                from .timers import run_timers
+                run_timers(self, owner)
+            finally:
+                self.curp = saved
+        self.startm(p, False)
+
+    def _wake_busy(self) -> None:
+        busy = self.busy
+        while busy and busy[0][0] <= self.vnow:
+            _, _, p = heapq.heappop(busy)
+            p.busy_until = None
+            self.readyps.append(p)
+
+    def _drain_inbox(self) -> None:
+        inbox = self.inbox
+        while inbox:
+            fn, arg = inbox.popleft()
+            fn(arg)
+
+    def post(self, fn, arg) -> None:
+        """From another thread: ask the host to run fn(arg) at its next
+        scheduling point, waking it if it is blocked in the netpoller."""
+        self.inbox.append((fn, arg))
+        np = self.netpoller
+        if np is not None:
+            np.wakeup()
+
+    # ------------------------------------------------------ simulated CPU work
+
+    def work(self, seconds: float) -> None:
+        """The running G computes for `seconds` of CPU time.
+
+        Virtual clock: the G holds its P for that long in simulated time
+        while the other Ps go on; with preempt="async" it is preempted
+        every 10 ms (forcePreemptNS) like any CPU-bound goroutine, going to
+        the global queue.  Real clock: a busy loop, preemptible under
+        "async" (it is a loop without calls)."""
+        if seconds <= 0:
+            return
+        if not self.virtual:
+            _busy_loop(seconds)
+            return
+        g = self.curg
+        p = self.curp
+        remaining = seconds
+        if self.tracing:
+            self.trace_event("work", p, g, seconds)
+        while True:
+            start = self.vnow
+            until = start + remaining
+            if self.preempt == "async":
+                until = min(until, p.schedwhen + FORCE_PREEMPT_NS)
+                if until <= start:            # this time slice is already used up
+                    self.gopreempt()
+                    p = self.curp
+                    continue
+            p.busy_until = until
+            self.seq += 1
+            heapq.heappush(self.busy, (until, self.seq, p))
+            self.curg = None
+            self._dispatch()                  # other Ps run meanwhile; back at `until`
+            p = self.curp
+            remaining -= until - start
+            if remaining <= 1e-12:
+                return
+            self.gopreempt()                  # sysmon's forcePreemptNS, in virtual time
+            p = self.curp
+
+    # ------------------------------------------------------- exit and death
+
+    def _worker(self) -> None:
+        """The body of every pooled greenlet: run the G it was given, then
+        recycle the G and itself and run the next G (Go's goexit0)."""
+        g = None
+        try:
+            while True:
+                g = self.curg
+                try:
+                    kw = g.kwargs
+                    r = g.fn(*g.args, **kw) if kw else g.fn(*g.args)
+                except Goexit:
+                    r = None
+                    if g is self.main_g:
+                        self.main_goexited = True
+                        self.main_g = None
+                if g is self.main_g:
+                    self._main_returned(r)
+                self._goexit0(g)
+        except greenlet.GreenletExit:
+            raise
+        except BaseException as e:   # a panic ends the program, as in Go
+            self._crash(e, self.curg if self.curg is not None else g)
+
+    def _goexit0(self, g: G) -> None:
+        g.status = Gdead
+        g.fn = None
+        g.args = ()
+        g.kwargs = None
+        g.param = None
+        g.glet = None
+        g.m = None
+        g.waiting = None
+        self.allg.discard(g)
+        if self.tracing:
+            self.trace_event("exit", self.curp, g)
+        self.gfree.append(g)
+        self.gpool.append(greenlet.getcurrent())
+        self._schedule()
+
+    def _main_returned(self, result) -> None:
+        self.result = result
+        if not self.unwind_on_return:
+            _flush_std()
+            os._exit(0)
+        self.root.switch()
+
+    def _crash(self, exc: BaseException, g: G | None) -> None:
+        self.fatal = exc
+        self.fatal_goid = g.goid if g is not None else 0
+        if g is not None:
+            try:
+                exc.add_note(f"(raised in goroutine {g.goid})")
+            except Exception:
+                pass
+        self.root.switch()
+
+    def _deadlock(self) -> None:
+        from .trace import goroutine_dump
+        live = sorted(self.allg, key=lambda g: g.goid)
+        if self.main_goexited and not live:
+            msg = errors.GOEXIT_DEADLOCK
+        else:
+            msg = errors.ALL_ASLEEP
+        blocked = [g for g in live if g.status == Gwaiting]
+        exc = Deadlock(msg, [(g.goid, g.wait_reason) for g in blocked],
+                       goroutine_dump(self, blocked))
+        self.fatal = exc
+        self.root.switch()
+
+    # ------------------------------------------------------------- lifecycle
+
+    def run_main(self, main, args: tuple, kwargs: dict | None = None):
+        global current
+        if current is not None:
+            raise RuntimeError("run() is already running: a goroutine cannot call run(), "
+                               "and only one run() can be active per process")
+        if not callable(main):
+            raise TypeError(f"run: {main!r} is not callable")
+        current = self
+        self.root = greenlet.getcurrent()
+        self.host_thread = threading.current_thread()
+        try:
+            self._start()
+            p = self._pidleget(self.allp[0])
+            self.startm(p, False)
+            self.curp = p
+            self.main_g = self.newproc(main, args, kwargs)
+            self.main_started = True
+            self.curp = None
+            try:
+                self._dispatch()
+                while self.pending_start is not None:
+                    glet, self.pending_start = self.pending_start, None
+                    glet.switch()
+            except BaseException as e:       # e.g. KeyboardInterrupt in the root
+                if self.fatal is None:
+                    self.fatal = e
+        finally:
+            try:
+                self._stop()
+            finally:
+                try:
+                    if self.fatal is not None and isinstance(self.fatal, KeyboardInterrupt):
+                        from .trace import goroutine_dump
+                        sys.stderr.write("\ngoroutine dump (KeyboardInterrupt):\n\n"
+                                         + goroutine_dump(self, sorted(self.allg, key=lambda g: g.goid))
+                                         + "\n")
+                    self._unwind_all()
+                finally:
+                    if self.netpoller is not None:
+                        self.netpoller.close()
+                    current = None
+        if self.fatal is not None:
+            raise self.fatal
+        return self.result
+
+    def _start(self) -> None:
+        from .netpoll import Netpoller
+        from .preempt import Preempter
+        from .sysmon import Sysmon
+        self.netpoller = Netpoller(self)
+        self.preempter = Preempter(self)
+        self.preempter.start()
+        self.sysmon = Sysmon(self)
+        self.sysmon.start()
+
+    def _stop(self) -> None:
+        if self.sysmon is not None:
+            self.sysmon.stop()
+        if self.preempter is not None:
+            self.preempter.stop()
+        if self.syscalls is not None:
+            self.syscalls.shutdown()
+
+    def _unwind_all(self) -> None:
+        """Unwind every goroutine still alive, running its finally blocks,
+        so that nothing of this run outlives it."""
+        self.exiting = True
+        me = greenlet.getcurrent()
+        for glet in self.glets:
+            if glet and not glet.dead and glet is not me:
+                try:
+                    glet.throw(greenlet.GreenletExit)
+                except BaseException:
+                    pass
+        self.glets.clear()
+        self.gpool.clear()
+        for g in self.allg:
+            g.glet = None
+        self.gfree.clear()
+        self.readyps.clear()
+
+    # --------------------------------------------------------------- gomaxprocs
+
+    def procresize(self, n: int) -> None:
+        """Change the number of Ps at run time (Go's procresize, called by
+        GOMAXPROCS with the world stopped)."""
+        old = self.gomaxprocs
+        if n == old:
+            return
+        if n > old:
+            for i in range(old, n):
+                p = P(i)
+                self.allp.append(p)
+                self._pidleput(p)
+        else:
+            cur = self.curp
+            for p in self.allp[n:]:
+                # its queue and timers go elsewhere; an M running it is retired
+                for g in p.queued():
+                    self.runq.append(g)
+                p.runnext = None
+                p.runqhead = p.runqtail = 0
+                p.runq = [None] * len(p.runq)
+                for entry in p.timers:
+                    entry[2].p = None
+                moved = p.timers
+                p.timers = []
+                from .timers import readd_timers
+                readd_timers(self, self.allp[0], moved)
+                if p in self.pidle:
+                    self.pidle.remove(p)
+                    self.npidle -= 1
+                if p.m is not None and p.m.curg is not None and p is not cur:
+                    g = p.m.curg
+                    g.status = Grunnable
+                    self.runq.append(g)
+                if p.m is not None:
+                    if p.m.spinning:
+                        self.nmspinning -= 1
+                        p.m.spinning = False
+                    p.m.p = None
+                    p.m.curg = None
+                    self.midle.append(p.m)
+                    p.m = None
+                p.status = PStatus.Pdead
+                if p in self.busy_ps():
+                    self.busy = [e for e in self.busy if e[2] is not p]
+                    heapq.heapify(self.busy)
+            self.allp = self.allp[:n]
+            self.readyps = deque(p for p in self.readyps if p.id < n)
+            if cur is not None and cur.id >= n:
+                # the calling G moves to P0 (procresize keeps the caller on a live P)
+                p0 = self.allp[0]
+                g = self.curg
+                if p0.status == PStatus.Pidle:
+                    self._pidleget(p0)
+                    m = cur.m or self._mget()
+                    p0.m = m
+                    m.p = p0
+                    m.curg = g
+                    p0.status = PStatus.Prunning
+                    self.curp = p0
+                else:
+                    # P0 is running someone else: requeue the caller globally
+                    self.curp = p0
+        self.gomaxprocs = n
+        self._coprimes = _coprimes(n)
+        self.wakep()
+
+    def busy_ps(self) -> list:
+        return [e[2] for e in self.busy]
+
+
+def _coprimes(n: int) -> list[int]:
+    return [i for i in range(1, n + 1) if math.gcd(i, n) == 1]
+
+
+def _busy_loop(seconds: float) -> None:
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        pass
+
+
+def _flush_std() -> None:
+    for s in (sys.stdout, sys.stderr):
+        try:
+            s.flush()
+        except Exception:
+            pass
+
+
+def getrt() -> Runtime:
+    """The running runtime, or a clear error outside run()."""
+    rt = current
+    if rt is None:
+        raise RuntimeError("this needs a running goroutine runtime: call it from a "
+                           "function started by run() (e.g. run(main))")
+    return rt
