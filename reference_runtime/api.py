@@ -43,7 +43,7 @@ def go(fn, *args, **kwargs):
         rt = sched.getrt()
     g = rt.newproc(fn, args, kwargs or None)
     f = sys._getframe(1)
-    g.gopc = (f.f_code, f.f_lineno)
+    g.gopc = (f.f_code, f.f_lineno, f.f_globals)
     return g
 
 

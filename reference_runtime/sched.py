@@ -61,6 +61,11 @@ GOID_CACHE_BATCH = 16      # _GoidCacheBatch: goids are handed to Ps in batches
 #: The runtime of the run() in progress, or None.  One run at a time per
 #: process: goroutines of every P share the host thread.
 current: "Runtime | None" = None
+#: Set by the command line (``python -m reference_runtime``): when main
+#: returns, exit the process at once instead of unwinding, as Go does.
+_cli_mode = False
+#: The goroutine whose panic ended the last run (for the command line).
+last_fatal_goid = 0
 
 
 class M:
@@ -170,7 +175,7 @@ class Runtime:
         self.result = None
         self.fatal: BaseException | None = None
         self.fatal_goid = 0
-        self.unwind_on_return = True      # the CLI exits without unwinding, as Go does
+        self.unwind_on_return = not _cli_mode   # the CLI exits without unwinding, as Go does
 
         # cross-thread messages (syscall exits, sysmon) and their counters
         self.inbox: deque = deque()
@@ -770,7 +775,7 @@ class Runtime:
     # ------------------------------------------------------------- lifecycle
 
     def run_main(self, main, args: tuple, kwargs: dict | None = None):
-        global current
+        global current, last_fatal_goid
         if current is not None:
             raise RuntimeError("run() is already running: a goroutine cannot call run(), "
                                "and only one run() can be active per process")
@@ -810,6 +815,7 @@ class Runtime:
                     if self.netpoller is not None:
                         self.netpoller.close()
                     current = None
+                    last_fatal_goid = self.fatal_goid
         if self.fatal is not None:
             raise self.fatal
         return self.result

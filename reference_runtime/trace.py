@@ -72,8 +72,9 @@ def goroutine_block(rt, g) -> str:
         lines.append(f"{_funcname(f)}(...)")
         lines.append(f"\t{f.f_code.co_filename}:{f.f_lineno}")
     if g.gopc is not None and g.parent_goid:
-        code, line = g.gopc
-        lines.append(f"created by {getattr(code, 'co_qualname', code.co_name)} "
+        code, line, glob = g.gopc
+        mod = glob.get("__name__", "?")
+        lines.append(f"created by {mod}.{getattr(code, 'co_qualname', code.co_name)} "
                      f"in goroutine {g.parent_goid}")
         lines.append(f"\t{code.co_filename}:{line}")
     return "\n".join(lines)
