@@ -19,7 +19,7 @@ import errno
 import socket
 
 from . import sched
-from .timers import _RTimer, addtimer, deltimer
+from .timers import _RTimer
 
 __all__ = ["listen", "dial", "Listener", "Conn", "Timeout", "ErrClosed", "NetError"]
 
@@ -99,7 +99,7 @@ class _FD:
                 continue
             tm = pd.wtimer if is_write else pd.rtimer
             if tm is not None:
-                deltimer(tm)
+                rt.deltimer(rt, tm)
             if is_write:
                 pd.wd = t
             else:
@@ -115,16 +115,17 @@ class _FD:
             if t <= rt.nanotime():
                 self.np.unblock(pd, is_write, "timeout")
             else:
-                addtimer(rt, tm, t)
+                rt.addtimer(rt, tm, t)
 
     def close(self) -> None:
         if self.closed:
             raise ErrClosed("close")
         self.closed = True
         pd = self.pd
+        rt = sched.getrt()
         for tm in (pd.rtimer, pd.wtimer):
             if tm is not None:
-                deltimer(tm)
+                rt.deltimer(rt, tm)
         self.np.close_pd(pd)
         pd.sock.close()
 

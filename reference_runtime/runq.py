@@ -157,7 +157,7 @@ def runqsteal(rt, p: P, victim: P, steal_runnext: bool):
         return None
     g = batch.pop()
     for g2 in batch:
-        runqput(rt, p, g2, False)
+        rt.runqput(rt, p, g2, False)
     if rt.tracing:
         rt.trace_event("steal", p, g, len(batch) + 1, victim.id)
     return g
@@ -180,7 +180,7 @@ def globrunqget(rt, p: P, max_: int):
         n = RUNQ_SIZE // 2
     g = q.popleft()
     for _ in range(n - 1):
-        runqput(rt, p, q.popleft(), False)
+        rt.runqput(rt, p, q.popleft(), False)
     return g
 
 

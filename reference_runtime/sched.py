@@ -52,8 +52,7 @@ import greenlet
 from . import errors
 from .errors import Deadlock, FatalError, Goexit, RunTimeout
 from .g import G, Gdead, Grunnable, Grunning, Gsyscall, Gwaiting, WaitReason
-from .runq import (GLOBAL_CHECK_PERIOD, P, PStatus, globrunqget, runqget, runqput,
-                   runqsteal)
+from .runq import GLOBAL_CHECK_PERIOD, P, PStatus
 
 FORCE_PREEMPT_NS = 0.010   # forcePreemptNS: a G may run 10 ms before sysmon preempts it
 GOID_CACHE_BATCH = 16      # _GoidCacheBatch: goids are handed to Ps in batches
@@ -117,7 +116,7 @@ class Runtime:
     def __init__(self, gomaxprocs: int | None = None, clock: str = "real",
                  seed: int | None = None, preempt: str = "async",
                  timeout: float | None = None, schedtrace: float | None = None,
-                 trace: list | None = None) -> None:
+                 trace: list | None = None, parts: dict | None = None) -> None:
         if clock not in ("real", "virtual"):
             raise ValueError(f"clock must be 'real' or 'virtual', not {clock!r}")
         if preempt not in ("off", "calls", "async"):
@@ -191,6 +190,17 @@ class Runtime:
         self.trace = trace
         self.tracing = trace is not None
         self.events = 0
+
+        # the exercise-sized parts, replaceable (the learner's runtime plugs
+        # its own in): instance attributes, called as self.part(self, ...)
+        chosen = default_parts()
+        if parts:
+            unknown = set(parts) - set(chosen)
+            if unknown:
+                raise ValueError(f"unknown runtime parts: {sorted(unknown)}")
+            chosen.update(parts)
+        for name, fn in chosen.items():
+            setattr(self, name, fn)
 
         for p in reversed(self.allp):
             self._pidleput(p)
@@ -277,22 +287,6 @@ class Runtime:
         self.nmspinning += 1
         self.startm(p, True)
 
-    def handoffp(self, p: P) -> None:
-        """Hand off P from a syscall (or a retired M): start an M for it if
-        it has work, else make it idle (Go's handoffp)."""
-        if not p.runqempty() or self.runq:
-            self.startm(p, False)
-            return
-        if self.nmspinning + self.npidle == 0:
-            # no one is looking for work: spin, in case work appears
-            self.nmspinning += 1
-            self.startm(p, True)
-            return
-        p.m = None
-        if self.tracing:
-            self.trace_event("proc_stop", p, None)
-        self._pidleput(p)
-
     # ----------------------------------------------------------------- goids
 
     def _newgoid(self, p: P | None) -> int:
@@ -317,7 +311,7 @@ class Runtime:
         (Go's newproc)."""
         if not callable(fn):
             raise TypeError(f"go: {fn!r} is not callable")
-        g = self.gfree.pop() if self.gfree else G()
+        g = self.gfget(self) or G()
         p = self.curp
         g.goid = self._newgoid(p if p is not None else self.allp[0])
         g.fn = fn
@@ -330,7 +324,7 @@ class Runtime:
         self.allg.add(g)
         if p is None:
             p = self.allp[0]
-        runqput(self, p, g, True)
+        self.runqput(self, p, g, True)
         if self.tracing:
             self.trace_event("spawn", p, g, g.parent_goid)
         if self.npidle and not self.nmspinning and self.main_started:
@@ -364,7 +358,7 @@ class Runtime:
                 self.trace_event("ready", None, g, "global")
             self.wakep()
             return
-        runqput(self, p, g, True)
+        self.runqput(self, p, g, True)
         if self.tracing:
             self.trace_event("ready", p, g)
         if self.npidle and not self.nmspinning:
@@ -484,34 +478,13 @@ class Runtime:
                 self.wakep()   # resetspinning: keep one M looking for work
 
     def _pick(self, p: P) -> bool:
-        """findrunnable, without blocking: timers, the global queue every
-        61st schedule, runnext and the local ring, the global queue, the
-        network, then stealing.  On success g becomes p's running G (the
-        caller queues p for a host turn); otherwise p goes idle."""
+        """Let p find its next G (the findrunnable part).  On success the G
+        becomes p's running G (the caller queues p for a host turn);
+        otherwise p goes idle with its M."""
         saved = self.curp
         self.curp = p
         try:
-            if p.timers and p.timers[0][0] <= self.nanotime():
-                from .timers import run_timers
-                run_timers(self, p)
-            g = None
-            inherit = False
-            if p.schedtick % GLOBAL_CHECK_PERIOD == 0 and self.runq:
-                g = globrunqget(self, p, 1)
-            if g is None:
-                g, inherit = runqget(p)
-                if g is None:
-                    if self.runq:
-                        g = globrunqget(self, p, 0)
-                    elif self.netpoller is not None and self.netpoller.waiters:
-                        gs = self.netpoller.poll(0)
-                        if gs:
-                            g = gs.pop()
-                            g.status = Grunnable
-                            g.wait_reason = ""
-                            self.injectglist(gs)
-                    if g is None and self.gomaxprocs > 1:
-                        g, inherit = self._stealwork(p)
+            g, inherit = self.findrunnable(self, p)
             if g is None:
                 self._stopm(p)
                 return False
@@ -519,40 +492,6 @@ class Runtime:
             return True
         finally:
             self.curp = saved
-
-    def _stealwork(self, p: P):
-        """Try four times over all Ps in a random order to steal half of
-        someone's queue; on the last pass also run their due timers and
-        take their runnext (Go's stealWork)."""
-        m = p.m
-        if not m.spinning:
-            if 2 * self.nmspinning >= self.gomaxprocs - self.npidle:
-                return None, False
-            m.spinning = True
-            self.nmspinning += 1
-        n = self.gomaxprocs
-        allp = self.allp
-        for i in range(4):
-            last = i == 3
-            start = self.rng.getrandbits(32)
-            pos = start % n
-            inc = self._coprimes[start // n % len(self._coprimes)]
-            for _ in range(n):
-                p2 = allp[pos]
-                pos = (pos + inc) % n
-                if p2 is p:
-                    continue
-                if last and p2.timers and p2.timers[0][0] <= self.nanotime():
-                    from .timers import run_timers
-                    run_timers(self, p2)
-                    g, inherit = runqget(p)
-                    if g is not None:
-                        return g, inherit
-                if p2.status != PStatus.Pidle:
-                    g = runqsteal(self, p, p2, last)
-                    if g is not None:
-                        return g, False
-        return None, False
 
     # ------------------------------------------------------------------ idle
 
@@ -590,20 +529,21 @@ class Runtime:
                             self.sysmon.virtual_schedtrace()
                     self._wake_busy()
                     continue
-                if npoll:
-                    self._netpoll_block(None)
-                    continue
-                self._deadlock()
+                msg = self.checkdead(self)
+                if msg:
+                    self._deadlock(msg)
+                self._netpoll_block(None)
             else:
                 timeout = None
                 if when is not None and self.pidle:
                     timeout = max(0.0, when - now)
                 if timeout is None and not (self.nsyscall or npoll):
                     if when is not None:
-                        # timers on Ps that cannot run them now; wait for a P
-                        timeout = 0.001
+                        timeout = 0.001     # timers on Ps that cannot run them now
                     else:
-                        self._deadlock()
+                        msg = self.checkdead(self)
+                        if msg:
+                            self._deadlock(msg)
                 self._netpoll_block(timeout)
 
     def _netpoll_block(self, timeout: float | None) -> bool:
@@ -633,8 +573,7 @@ class Runtime:
             self.curp = p
             p.status = PStatus.Prunning   # so goready puts the woken Gs here
             try:
-                from .timers import run_timers
-                run_timers(self, owner)
+                self.run_timers(self, owner)
             finally:
                 self.curp = saved
         self.startm(p, False)
@@ -738,7 +677,7 @@ class Runtime:
         self.allg.discard(g)
         if self.tracing:
             self.trace_event("exit", self.curp, g)
-        self.gfree.append(g)
+        self.gfput(self, g)
         self.gpool.append(greenlet.getcurrent())
         self._schedule()
 
@@ -759,17 +698,12 @@ class Runtime:
                 pass
         self.root.switch()
 
-    def _deadlock(self) -> None:
+    def _deadlock(self, msg: str) -> None:
+        """End the run with Go's deadlock report (checkdead said `msg`)."""
         from .trace import goroutine_dump
-        live = sorted(self.allg, key=lambda g: g.goid)
-        if self.main_goexited and not live:
-            msg = errors.GOEXIT_DEADLOCK
-        else:
-            msg = errors.ALL_ASLEEP
-        blocked = [g for g in live if g.status == Gwaiting]
-        exc = Deadlock(msg, [(g.goid, g.wait_reason) for g in blocked],
-                       goroutine_dump(self, blocked))
-        self.fatal = exc
+        blocked = sorted((g for g in self.allg if g.status == Gwaiting), key=lambda g: g.goid)
+        self.fatal = Deadlock(msg, [(g.goid, g.wait_reason) for g in blocked],
+                              goroutine_dump(self, blocked))
         self.root.switch()
 
     # ------------------------------------------------------------- lifecycle
@@ -926,6 +860,152 @@ class Runtime:
 
     def busy_ps(self) -> list:
         return [e[2] for e in self.busy]
+
+
+# --------------------------------------------------------------------------
+# The parts: one function per mechanism, each the size of an exercise.  The
+# Runtime calls them through instance attributes (self.findrunnable(self, p)),
+# so a learner's version can replace any of them (see default_parts).
+
+def findrunnable(rt: Runtime, p: P):
+    """Find a runnable G for p without blocking (Go's findRunnable, whose
+    blocking tail is Runtime._idle here).  Returns (g, inherit_time) or
+    (None, False).  Order, as in Go: run due timers; every 61st schedule the
+    global queue first (fairness); runnext, then the local ring; the global
+    queue; the network (non-blocking); steal from other Ps."""
+    if p.timers and p.timers[0][0] <= rt.nanotime():
+        rt.run_timers(rt, p)
+    if p.schedtick % GLOBAL_CHECK_PERIOD == 0 and rt.runq:
+        g = rt.globrunqget(rt, p, 1)
+        if g is not None:
+            return g, False
+    g, inherit = rt.runqget(p)
+    if g is not None:
+        return g, inherit
+    if rt.runq:
+        g = rt.globrunqget(rt, p, 0)
+        if g is not None:
+            return g, False
+    np = rt.netpoller
+    if np is not None and np.waiters:
+        gs = np.poll(0)
+        if gs:
+            g = gs.pop()
+            g.status = Grunnable
+            g.wait_reason = ""
+            rt.injectglist(gs)
+            return g, False
+    if rt.gomaxprocs > 1:
+        return stealwork(rt, p)
+    return None, False
+
+
+def stealwork(rt: Runtime, p: P):
+    """Try four times over all Ps, in a random order, to steal half of a
+    victim's queue; on the last pass also run the victims' due timers and
+    take their runnext (Go's stealWork).  Only if few Ms are already
+    spinning: at most half the busy Ps may look for work at once."""
+    m = p.m
+    if not m.spinning:
+        if 2 * rt.nmspinning >= rt.gomaxprocs - rt.npidle:
+            return None, False
+        m.spinning = True
+        rt.nmspinning += 1
+    n = rt.gomaxprocs
+    allp = rt.allp
+    coprimes = rt._coprimes
+    for i in range(4):
+        last = i == 3
+        start = rt.rng.getrandbits(32)
+        pos = start % n
+        inc = coprimes[start // n % len(coprimes)]
+        for _ in range(n):
+            p2 = allp[pos]
+            pos = (pos + inc) % n
+            if p2 is p:
+                continue
+            if last and p2.timers and p2.timers[0][0] <= rt.nanotime():
+                rt.run_timers(rt, p2)
+                g, inherit = rt.runqget(p)
+                if g is not None:
+                    return g, inherit
+            if p2.status != PStatus.Pidle:
+                g = rt.runqsteal(rt, p, p2, last)
+                if g is not None:
+                    return g, False
+    return None, False
+
+
+def handoffp(rt: Runtime, p: P) -> None:
+    """P left by a system call (or a retired M): start an M for it if it
+    has work, else make it idle (Go's handoffp)."""
+    if not p.runqempty() or rt.runq:
+        rt.startm(p, False)
+        return
+    if rt.nmspinning + rt.npidle == 0:
+        # no one is looking for work: spin, in case work appears
+        rt.nmspinning += 1
+        rt.startm(p, True)
+        return
+    p.m = None
+    if rt.tracing:
+        rt.trace_event("proc_stop", p, None)
+    rt._pidleput(p)
+
+
+def gfget(rt: Runtime):
+    """A dead G to reuse for a new goroutine, or None (Go's gfget)."""
+    return rt.gfree.pop() if rt.gfree else None
+
+
+def gfput(rt: Runtime, g: G) -> None:
+    """Put dead g on the free list (Go's gfput)."""
+    rt.gfree.append(g)
+
+
+def checkdead(rt: Runtime) -> str | None:
+    """Called when no P has anything to run and no timer is due soon: is
+    the program deadlocked?  Returns Go's message if no goroutine can ever
+    run again, else None (Go's checkdead).  Not a deadlock while a goroutine
+    is runnable, in a system call, waiting on the network, or sleeping (a
+    timer will wake it)."""
+    if rt.nsyscall or rt.busy:
+        return None
+    if rt.netpoller is not None and rt.netpoller.waiters:
+        return None
+    for p in rt.allp:
+        for when, seq, t in p.timers:
+            if t.seq == seq:
+                return None
+        if not p.runqempty():
+            return None
+    if rt.runq:
+        return None
+    for g in rt.allg:
+        if g.status != Gwaiting:
+            return None
+    if rt.main_goexited and not rt.allg:
+        return errors.GOEXIT_DEADLOCK
+    return errors.ALL_ASLEEP
+
+
+_DEFAULT_PARTS: dict | None = None
+
+
+def default_parts() -> dict:
+    """The reference implementation of every replaceable part."""
+    global _DEFAULT_PARTS
+    if _DEFAULT_PARTS is None:
+        from . import runq, timers
+        _DEFAULT_PARTS = {
+            "runqput": runq.runqput, "runqget": runq.runqget,
+            "runqsteal": runq.runqsteal, "globrunqget": runq.globrunqget,
+            "findrunnable": findrunnable, "handoffp": handoffp,
+            "gfget": gfget, "gfput": gfput, "checkdead": checkdead,
+            "addtimer": timers.addtimer, "deltimer": timers.deltimer,
+            "run_timers": timers.run_timers,
+        }
+    return dict(_DEFAULT_PARTS)
 
 
 def _coprimes(n: int) -> list[int]:

@@ -83,10 +83,9 @@ class Sema:
 def _goyield(rt) -> None:
     """Go's goyield: like gosched, but onto the local queue, so the G just
     readied into runnext runs first."""
-    from .runq import runqput
     g = rt.curg
     g.status = 1   # Grunnable
-    runqput(rt, rt.curp, g, False)
+    rt.runqput(rt, rt.curp, g, False)
     if rt.tracing:
         rt.trace_event("gosched", rt.curp, g)
     rt._schedule()

@@ -172,4 +172,4 @@ def rt_retake(arg) -> None:
     if rt.tracing:
         rt.trace_event("handoff", p, m.curg if m is not None else None,
                        m.id if m is not None else -1)
-    rt.handoffp(p)
+    rt.handoffp(rt, p)

@@ -87,12 +87,13 @@ class Sysmon:
         # preemption: only the G the host is executing can be running for real
         p = rt.curp
         g = rt.curg
-        if g is not None and p is not None and rt.preempt != "off":
+        if g is not None and p is not None:
             obs = self.host_obs
             key = (p, p.schedtick)
             if obs is None or obs[0] != key:
                 self.host_obs = (key, now)
-            elif now - obs[1] >= FORCE_PREEMPT and not g.preempt:
+            elif (now - obs[1] >= FORCE_PREEMPT and not g.preempt
+                  and rt.preempter.mode != "off"):
                 rt.preempter.request(g)
         else:
             self.host_obs = None

@@ -56,7 +56,7 @@ def addtimer(rt, t: _RTimer, when: float) -> None:
     heapq.heappush(p.timers, (when, t.seq, t))
 
 
-def deltimer(t: _RTimer) -> bool:
+def deltimer(rt, t: _RTimer) -> bool:
     """Stop t; True if it was pending (Go's deltimer)."""
     if t.seq < 0:
         return False
@@ -110,7 +110,7 @@ def sleep(seconds: float) -> None:
     if t is None:
         t = g.timer = _RTimer(_goroutine_ready, g)
     t.arg = g
-    addtimer(rt, t, rt.nanotime() + seconds)
+    rt.addtimer(rt, t, rt.nanotime() + seconds)
     rt.gopark(WaitReason.SLEEP)
 
 
@@ -140,15 +140,16 @@ class Timer:
         rt = sched.getrt()
         self.c = Chan(1)
         self._r = _RTimer(_send_time, self.c)
-        addtimer(rt, self._r, rt.nanotime() + max(0.0, seconds))
+        rt.addtimer(rt, self._r, rt.nanotime() + max(0.0, seconds))
 
     def stop(self) -> bool:
-        return deltimer(self._r)
+        rt = sched.getrt()
+        return rt.deltimer(rt, self._r)
 
     def reset(self, seconds: float) -> bool:
         rt = sched.getrt()
-        active = deltimer(self._r)
-        addtimer(rt, self._r, rt.nanotime() + max(0.0, seconds))
+        active = rt.deltimer(rt, self._r)
+        rt.addtimer(rt, self._r, rt.nanotime() + max(0.0, seconds))
         return active
 
 
@@ -166,19 +167,20 @@ class Ticker:
         rt = sched.getrt()
         self.c = Chan(1)
         self._r = _RTimer(_send_time, self.c, seconds)
-        addtimer(rt, self._r, rt.nanotime() + seconds)
+        rt.addtimer(rt, self._r, rt.nanotime() + seconds)
 
     def stop(self) -> None:
-        deltimer(self._r)
+        rt = sched.getrt()
+        rt.deltimer(rt, self._r)
 
     def reset(self, seconds: float) -> None:
         from .errors import Panic
         if seconds <= 0:
             raise Panic("non-positive interval for Ticker.Reset")
         rt = sched.getrt()
-        deltimer(self._r)
+        rt.deltimer(rt, self._r)
         self._r.period = seconds
-        addtimer(rt, self._r, rt.nanotime() + seconds)
+        rt.addtimer(rt, self._r, rt.nanotime() + seconds)
 
 
 def after(seconds: float):
@@ -205,5 +207,5 @@ def after_func(seconds: float, fn) -> Timer:
     t = Timer.__new__(Timer)
     t.c = None
     t._r = _RTimer(_go_func, fn)
-    addtimer(rt, t._r, rt.nanotime() + max(0.0, seconds))
+    rt.addtimer(rt, t._r, rt.nanotime() + max(0.0, seconds))
     return t
