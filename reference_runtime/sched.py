@@ -724,6 +724,10 @@ class Runtime:
             self.startm(p, False)
             self.curp = p
             self.main_g = self.newproc(main, args, kwargs)
+            # main starts a fresh time slice (schedtick 1), as in Go, where
+            # runtime.main has scheduled its helper goroutines before main.main
+            p.runnext = None
+            self.runqput(self, p, self.main_g, False)
             self.main_started = True
             self.curp = None
             try:

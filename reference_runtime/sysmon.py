@@ -45,8 +45,12 @@ class Sysmon:
 
     def start(self) -> None:
         rt = self.rt
-        if rt.schedtrace and rt.virtual:
-            self.virtual_schedtrace()
+        if rt.schedtrace:
+            if rt.virtual:
+                self.virtual_schedtrace()
+            else:
+                self.print_schedtrace(0.0)
+                self.next_trace = rt.schedtrace / 1000
         self.thread = threading.Thread(target=self._loop, name="goroutine-sysmon", daemon=True)
         self.thread.start()
 
