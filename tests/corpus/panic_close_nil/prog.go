@@ -1,0 +1,11 @@
+// Closing the nil channel panics.
+package main
+
+import "fmt"
+
+func main() {
+	var ch chan int
+	fmt.Println("closing a nil channel")
+	close(ch)
+	fmt.Println("not reached")
+}
