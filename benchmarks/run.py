@@ -339,6 +339,15 @@ def versions() -> dict:
             v["mem_total_kb"] = int(f.readline().split()[1])
     except OSError:
         pass
+    try:
+        v["git_head"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                                       capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "reference_runtime"], cwd=ROOT,
+                               capture_output=True, text=True).stdout.strip()
+        v["reference_runtime_dirty"] = bool(dirty)
+    except OSError:
+        pass
+    v["loadavg_start"] = os.getloadavg()
     return v
 
 
@@ -386,6 +395,7 @@ def main(argv=None) -> int:
             go_ok = True
     todo, skipped = plan(peers, wls, args.quick, go_ok)
 
+    machine = versions()
     started = time.monotonic()
     log(f"{len(todo)} measurements x up to {reps} repetitions, each in a fresh process")
     runs: dict = {}
@@ -420,7 +430,7 @@ def main(argv=None) -> int:
         "mode": "quick" if args.quick else "full",
         "reps": reps,
         "elapsed_s": elapsed,
-        "machine": versions(),
+        "machine": dict(machine, loadavg_end=os.getloadavg()),
         "peers": {p: PEER_NOTES[p] for p in peers},
         "workloads": {w.name: {"title": w.title, "unit": w.unit, "better": w.better,
                                "size_meaning": w.size_meaning} for w in wls},
