@@ -57,9 +57,9 @@ Gdead = GStatus.Gdead
 class WaitReason:
     """Go's wait-reason strings (``waitReasonStrings`` in runtime2.go).
 
-    Go 1.19 reported every sync wait as ``semacquire``; Go 1.20+ names the
-    primitive (``sync.WaitGroup.Wait``, ``sync.Mutex.Lock``).  This runtime
-    uses the newer, more informative names.
+    Go 1.19 reported every sync wait as ``semacquire``.  Newer Go names the
+    primitive: ``sync.Mutex.Lock`` since Go 1.20, ``sync.WaitGroup.Wait``
+    since Go 1.24.  This runtime uses the newer, more informative names.
     """
 
     CHAN_RECEIVE = "chan receive"
@@ -95,6 +95,7 @@ class G:
         "syscall_result",
         "parent_goid",
         "lockedm",
+        "allgidx",       # position in Go's allgs: the order of goroutine dumps
     )
 
     def __init__(self) -> None:
@@ -115,6 +116,7 @@ class G:
         self.syscall_result = None
         self.parent_goid = 0
         self.lockedm = None
+        self.allgidx = 0
 
     def __repr__(self) -> str:
         reason = f" [{self.wait_reason}]" if self.status == Gwaiting else ""

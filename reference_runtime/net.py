@@ -25,7 +25,11 @@ __all__ = ["listen", "dial", "Listener", "Conn", "Timeout", "ErrClosed", "NetErr
 
 
 class NetError(OSError):
-    """A network operation failed (Go's *net.OpError)."""
+    """A network operation failed (Go's *net.OpError); ``str(e)`` is Go's
+    text, e.g. "read: i/o timeout"."""
+
+    def __str__(self) -> str:
+        return str(self.strerror)
 
 
 class Timeout(NetError):

@@ -85,12 +85,17 @@ class Netpoller:
         for key, mask in events:
             pd = key.data
             if pd is None:
-                self.woken = False
+                # drain, then reset the flag: a wakeup() racing with this
+                # either sees the flag still set (and its message is in the
+                # inbox, which the host reads after poll returns) or sends a
+                # new byte that ends the next poll.  Resetting before the
+                # drain could swallow that byte and lose a wakeup.
                 try:
                     while self.wake_r.recv(4096):
                         pass
                 except (BlockingIOError, OSError):
                     pass
+                self.woken = False
                 continue
             if mask & selectors.EVENT_READ and pd.rg is not None:
                 gs.append(pd.rg)

@@ -156,6 +156,7 @@ class Runtime:
         self.gfree: list[G] = []          # dead Gs for reuse (gfget/gfput)
         self.allg: set[G] = set()         # live goroutines
         self.goidgen = 0
+        self.nallg = 0                    # G records allocated (allgs)
         self.main_g: G | None = None
         self.main_goexited = False
         self.main_started = False
@@ -311,7 +312,11 @@ class Runtime:
         (Go's newproc)."""
         if not callable(fn):
             raise TypeError(f"go: {fn!r} is not callable")
-        g = self.gfget(self) or G()
+        g = self.gfget(self)
+        if g is None:
+            g = G()
+            g.allgidx = self.nallg     # Go's allgs order: a record keeps its slot
+            self.nallg += 1
         p = self.curp
         g.goid = self._newgoid(p if p is not None else self.allp[0])
         g.fn = fn
@@ -701,7 +706,8 @@ class Runtime:
     def _deadlock(self, msg: str) -> None:
         """End the run with Go's deadlock report (checkdead said `msg`)."""
         from .trace import goroutine_dump
-        blocked = sorted((g for g in self.allg if g.status == Gwaiting), key=lambda g: g.goid)
+        blocked = sorted((g for g in self.allg if g.status == Gwaiting),
+                         key=lambda g: g.allgidx)
         self.fatal = Deadlock(msg, [(g.goid, g.wait_reason) for g in blocked],
                               goroutine_dump(self, blocked))
         self.root.switch()
@@ -746,9 +752,13 @@ class Runtime:
                     if self.fatal is not None and isinstance(self.fatal, KeyboardInterrupt):
                         from .trace import goroutine_dump
                         sys.stderr.write("\ngoroutine dump (KeyboardInterrupt):\n\n"
-                                         + goroutine_dump(self, sorted(self.allg, key=lambda g: g.goid))
+                                         + goroutine_dump(self, sorted(self.allg, key=lambda g: g.allgidx))
                                          + "\n")
-                    self._unwind_all()
+                    if self.unwind_on_return:
+                        self._unwind_all()
+                    # else: the command line is about to exit the process; Go
+                    # runs no other goroutine's deferred calls on a panic or a
+                    # fatal error, and neither do we
                 finally:
                     if self.netpoller is not None:
                         self.netpoller.close()
