@@ -1,0 +1,496 @@
+"""The scheduler as a program sees it: the go statement, Gosched, Goexit,
+NumGoroutine, GOMAXPROCS, goroutine states and wait reasons, goroutine
+ids, main returning, system calls and preemption (runtime/proc.go:
+newproc, runqput/runnext, goschedImpl, goexit0, Goexit, NumGoroutine,
+GOMAXPROCS, entersyscall/exitsyscall, sysmon/preemptone; runtime2.go:
+the _G states and waitReason strings).
+"""
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from reference_runtime import (Deadlock, GStatus, Mutex, RunTimeout, WaitGroup, WaitReason, chan,
+                               current_goroutine, go, goexit, gomaxprocs, gosched, nilchan,
+                               num_goroutine, run, select, sleep, syscall)
+
+
+def run1(main, *args, **kw):
+    kw.setdefault("gomaxprocs", 1)
+    kw.setdefault("clock", "virtual")
+    kw.setdefault("seed", 1)
+    return run(main, *args, **kw)
+
+
+def wait_exited(g, tries=1000):
+    """Yield until g has finished (its G record is dead)."""
+    for _ in range(tries):
+        if g.status == GStatus.Gdead:
+            return
+        gosched()
+    raise AssertionError(f"{g!r} did not exit")
+
+
+# ------------------------------------------------------------------ run
+
+def test_run_returns_mains_result_and_passes_its_arguments():
+    assert run1(lambda a, b: (a, b), "x", 2) == ("x", 2)
+
+
+def test_run_cannot_be_called_from_inside_a_run():
+    def main():
+        try:
+            run(lambda: None)
+        except RuntimeError as e:
+            return str(e)
+
+    assert "already running" in run1(main)
+
+
+def test_runtime_functions_outside_run_raise_a_clear_error():
+    for call in (lambda: go(print), gosched, num_goroutine, lambda: sleep(1)):
+        with pytest.raises(RuntimeError, match=r"run\("):
+            call()
+
+
+def test_go_rejects_what_is_not_callable():
+    def main():
+        try:
+            go(42)
+        except TypeError as e:
+            return str(e)
+
+    assert "not callable" in run1(main)
+
+
+# -------------------------------------------------------------- the go statement
+
+def test_go_runs_fn_with_its_arguments_and_keyword_arguments():
+    def main():
+        out = chan(1)
+        go(lambda a, b, *, c: out.send((a, b, c)), 1, 2, c=3)
+        return out.recv()
+
+    assert run1(main) == (1, 2, 3)
+
+
+def test_a_new_goroutine_runs_next_before_those_already_queued():
+    """Go puts a new G in runnext: spawning 0..4 then blocking runs
+    4, 0, 1, 2, 3 (Go 1.19 with GOMAXPROCS=1)."""
+    def main():
+        order, wg = [], WaitGroup()
+        for i in range(5):
+            wg.add(1)
+            go(lambda i=i: (order.append(i), wg.done()))
+        wg.wait()
+        return order
+
+    assert run1(main) == [4, 0, 1, 2, 3]
+
+
+def test_a_goroutine_made_ready_by_a_channel_runs_next(wait_parked):
+    """goready also uses runnext: the receiver woken by a send runs before
+    goroutines that were already queued."""
+    def main():
+        c, order, wg = chan(), [], WaitGroup()
+        wg.add(3)
+        wait_parked(go(lambda: (c.recv(), order.append("woken"), wg.done())), "chan receive")
+        go(lambda: (order.append("queued"), wg.done()))
+        c.send(None)          # the woken receiver takes runnext; "queued" moves to the queue
+        wg.done()
+        wg.wait()
+        return order
+
+    assert run1(main) == ["woken", "queued"]
+
+
+def test_main_is_goroutine_1_and_goids_increase():
+    def main():
+        ids = [current_goroutine().goid]
+        ids += [go(nilchan.recv).goid for _ in range(3)]
+        return ids
+
+    assert run1(main) == [1, 2, 3, 4]
+
+
+def test_goids_are_never_reused_although_g_records_are():
+    def main():
+        ids = []
+        for _ in range(50):
+            done = chan()
+            g = go(done.close)
+            ids.append(g.goid)
+            done.recv()
+            wait_exited(g)
+        return ids
+
+    ids = run1(main)
+    assert len(set(ids)) == 50
+    assert ids == sorted(ids)
+
+
+def test_goids_are_unique_with_several_ps():
+    def main():
+        wg, ids = WaitGroup(), []
+        for _ in range(100):
+            wg.add(1)
+            ids.append(go(lambda: (gosched(), wg.done())).goid)
+        wg.wait()
+        return ids
+
+    ids = run1(main, gomaxprocs=4)
+    assert len(set(ids)) == 100 and 1 not in ids
+
+
+# ----------------------------------------------------------------- gosched
+
+def test_gosched_lets_every_runnable_goroutine_run_before_the_caller_resumes():
+    """Go 1.19, GOMAXPROCS=1: go a; go b; Gosched() prints b, a, main."""
+    def main():
+        order = []
+        go(order.append, "a")
+        go(order.append, "b")
+        gosched()
+        order.append("main")
+        return order
+
+    assert run1(main) == ["b", "a", "main"]
+
+
+def test_gosched_with_nothing_else_to_run_returns():
+    def main():
+        for _ in range(3):
+            gosched()
+        return "ok"
+
+    assert run1(main) == "ok"
+
+
+# ----------------------------------------------------------------- goexit
+
+def test_goexit_ends_the_goroutine_running_its_finally_blocks():
+    def main():
+        log, done = [], chan()
+
+        def g():
+            try:
+                try:
+                    goexit()
+                    log.append("after goexit")
+                finally:
+                    log.append("inner defer")
+            finally:
+                log.append("outer defer")
+                done.close()
+
+        go(g)
+        done.recv()
+        return log
+
+    assert run1(main) == ["inner defer", "outer defer"]
+
+
+def test_goexit_is_not_caught_by_except_exception():
+    def main():
+        log, done = [], chan()
+
+        def g():
+            try:
+                goexit()
+            except Exception:
+                log.append("caught")
+            finally:
+                done.close()
+            log.append("continued")
+
+        go(g)
+        done.recv()
+        return log
+
+    assert run1(main) == []
+
+
+def test_goexit_in_main_lets_the_others_finish_then_reports_no_goroutines():
+    log = []
+
+    def main():
+        def worker():
+            sleep(1)
+            log.append("worker finished")
+        go(worker)
+        goexit()
+
+    with pytest.raises(Deadlock) as ei:
+        run1(main)
+    assert log == ["worker finished"]
+    assert str(ei.value) == "fatal error: no goroutines (main called runtime.Goexit) - deadlock!"
+    assert ei.value.goroutines == []
+
+
+def test_goexit_in_main_with_a_blocked_goroutine_is_an_ordinary_deadlock():
+    """Go 1.19: the report lists the blocked goroutine, not main."""
+    def main():
+        g = go(chan().recv)
+        main.goid = g.goid
+        goexit()
+
+    with pytest.raises(Deadlock) as ei:
+        run1(main)
+    assert str(ei.value).startswith("fatal error: all goroutines are asleep - deadlock!")
+    assert ei.value.goroutines == [(main.goid, "chan receive")]
+
+
+# ------------------------------------------------------------ num_goroutine
+
+def test_num_goroutine_counts_the_goroutines_that_exist():
+    def main():
+        counts = [num_goroutine()]
+        gates = [chan() for _ in range(3)]
+        gs = [go(gate.recv) for gate in gates]
+        counts.append(num_goroutine())          # runnable ones count too
+        for gate, g in zip(gates, gs):
+            gate.send(None)
+            wait_exited(g)
+            counts.append(num_goroutine())
+        return counts
+
+    assert run1(main) == [1, 4, 3, 2, 1]
+
+
+# ------------------------------------------------------ G states, wait reasons
+
+def test_goroutine_states_use_gos_names_and_numbers():
+    assert [(s.name, int(s)) for s in GStatus] == [
+        ("Gidle", 0), ("Grunnable", 1), ("Grunning", 2), ("Gsyscall", 3),
+        ("Gwaiting", 4), ("Gdead", 6)]
+    assert [str(s) for s in GStatus] == ["idle", "runnable", "running", "syscall",
+                                         "waiting", "dead"]
+
+
+def test_a_goroutine_goes_runnable_running_waiting_runnable_dead(wait_parked):
+    def main():
+        c = chan()
+        seen = {}
+
+        def body():
+            seen["inside"] = current_goroutine().status
+            c.recv()
+
+        g = go(body)
+        seen["spawned"] = g.status
+        wait_parked(g, "chan receive")
+        seen["parked"] = g.status
+        c.send(None)
+        seen["woken"] = g.status
+        wait_exited(g)
+        seen["exited"] = g.status
+        seen["main"] = current_goroutine().status
+        return seen
+
+    assert run1(main) == {
+        "spawned": GStatus.Grunnable, "inside": GStatus.Grunning,
+        "parked": GStatus.Gwaiting, "woken": GStatus.Grunnable,
+        "exited": GStatus.Gdead, "main": GStatus.Grunning}
+
+
+def test_a_goroutine_made_runnable_has_no_wait_reason(wait_parked):
+    def main():
+        c = chan()
+        g = go(c.recv)
+        wait_parked(g, "chan receive")
+        c.send(None)
+        return g.status, g.wait_reason
+
+    assert run1(main) == (GStatus.Grunnable, "")
+
+
+def _blocked_in_mutex():
+    mu = Mutex()
+    mu.lock()
+    mu.lock()
+
+
+def _blocked_in_waitgroup():
+    wg = WaitGroup()
+    wg.add(1)
+    wg.wait()
+
+
+@pytest.mark.parametrize("block, reason", [
+    (lambda: chan().recv(), "chan receive"),
+    (lambda: chan().recv_ok(), "chan receive"),
+    (lambda: chan().send(1), "chan send"),
+    (lambda: nilchan.recv(), "chan receive (nil chan)"),
+    (lambda: nilchan.send(1), "chan send (nil chan)"),
+    (lambda: select(chan().recv, chan().recv), "select"),
+    (lambda: select(), "select (no cases)"),
+    (lambda: sleep(100), "sleep"),
+    (_blocked_in_waitgroup, "sync.WaitGroup.Wait"),
+    (_blocked_in_mutex, "sync.Mutex.Lock"),
+], ids=lambda x: x if isinstance(x, str) else "")
+def test_a_parked_goroutine_reports_gos_wait_reason(block, reason, wait_parked):
+    def main():
+        g = go(block)
+        wait_parked(g, reason)
+        return g.wait_reason
+
+    assert run1(main) == reason
+
+
+def test_wait_reason_constants_are_gos_strings():
+    assert (WaitReason.CHAN_RECEIVE, WaitReason.CHAN_SEND, WaitReason.SELECT,
+            WaitReason.SELECT_NO_CASES, WaitReason.SLEEP, WaitReason.CHAN_RECEIVE_NIL,
+            WaitReason.CHAN_SEND_NIL, WaitReason.IO_WAIT) == (
+        "chan receive", "chan send", "select", "select (no cases)", "sleep",
+        "chan receive (nil chan)", "chan send (nil chan)", "IO wait")
+
+
+# ------------------------------------------------------------ main returns
+
+def test_main_returning_abandons_blocked_goroutines_without_a_deadlock(wait_parked):
+    def main():
+        wait_parked(go(chan().recv), "chan receive")
+        wait_parked(go(sleep, 1000), "sleep")
+        return "main returned"
+
+    assert run1(main) == "main returned"
+
+
+def test_main_returning_abandons_goroutines_that_never_ran():
+    log = []
+
+    def main():
+        for i in range(3):
+            go(log.append, i)
+        return "main returned"
+
+    assert run1(main) == "main returned"
+    assert log == []
+
+
+def test_an_abandoned_goroutine_never_resumes_but_is_unwound_by_run(wait_parked):
+    """In Go the process simply ends; in-process, run() must leave nothing
+    alive, so it unwinds the abandoned goroutine: its finally block runs,
+    the code after its blocking call never does."""
+    log = []
+
+    def main():
+        def blocked():
+            try:
+                chan().recv()
+                log.append("resumed")
+            finally:
+                log.append("unwound")
+
+        wait_parked(go(blocked), "chan receive")
+        log.append("main returns")
+
+    run1(main)
+    assert log == ["main returns", "unwound"]
+
+
+# --------------------------------------------------------------- gomaxprocs
+
+def test_gomaxprocs_reports_and_sets_the_number_of_ps():
+    def main():
+        return gomaxprocs(), gomaxprocs(2), gomaxprocs(0), gomaxprocs()
+
+    assert run1(main, gomaxprocs=3) == (3, 3, 2, 2)
+
+
+def test_gomaxprocs_defaults_to_the_environment_variable(monkeypatch):
+    monkeypatch.setenv("GOMAXPROCS", "3")
+    assert run(gomaxprocs) == 3
+
+
+def test_gomaxprocs_must_be_a_positive_int():
+    with pytest.raises(ValueError):
+        run(lambda: None, gomaxprocs=0)
+
+
+# --------------------------------------------------------------- syscalls
+
+def test_syscall_returns_the_functions_result():
+    assert run1(lambda: syscall(pow, 2, 10)) == 1024
+
+
+def test_syscall_raises_the_functions_exception_in_the_goroutine():
+    def main():
+        try:
+            syscall(int, "not a number")
+        except ValueError:
+            return "caught"
+
+    assert run1(main) == "caught"
+
+
+def test_a_goroutine_in_a_blocking_syscall_does_not_block_the_others():
+    """One P: while goroutine 2 sits in a system call, its P is handed
+    off and main runs; the call is released by main itself."""
+    def main():
+        release, done = threading.Event(), chan(1)
+        g = go(lambda: done.send(syscall(release.wait, 30)))
+        for _ in range(100_000):
+            if g.status == GStatus.Gsyscall:
+                break
+            gosched()
+        state = g.status
+        release.set()
+        return state, done.recv()
+
+    assert run(main, gomaxprocs=1) == (GStatus.Gsyscall, True)
+
+
+# --------------------------------------------------------------- preemption
+
+def _spinner_program():
+    stop = [False]
+    spins = [0]
+
+    def spin():                    # a loop with no function calls
+        while not stop[0]:
+            spins[0] += 1
+
+    def main():
+        go(spin)
+        gosched()                  # the spinner runs; only preemption brings main back
+        stop[0] = True
+        return "main ran again"
+
+    return main
+
+
+def test_async_preemption_stops_a_loop_without_calls():
+    assert run(_spinner_program(), gomaxprocs=1, preempt="async", timeout=20) == \
+        "main ran again"
+
+
+def test_without_preemption_a_spinning_goroutine_starves_the_others():
+    with pytest.raises(RunTimeout):
+        run(_spinner_program(), gomaxprocs=1, preempt="off", timeout=0.3)
+
+
+def test_call_preemption_cannot_stop_a_loop_without_calls():
+    """Go 1.2 to 1.13: preemption only at function entry."""
+    with pytest.raises(RunTimeout):
+        run(_spinner_program(), gomaxprocs=1, preempt="calls", timeout=0.3)
+
+
+def test_call_preemption_stops_a_loop_that_calls_a_function():
+    stop = [False]
+
+    def step(n):
+        return n + 1
+
+    def main():
+        def spin():
+            n = 0
+            while not stop[0]:
+                n = step(n)
+        go(spin)
+        gosched()
+        stop[0] = True
+        return "main ran again"
+
+    assert run(main, gomaxprocs=1, preempt="calls", timeout=20) == "main ran again"
