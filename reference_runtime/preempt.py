@@ -48,7 +48,9 @@ greenlet does not save that per greenlet, so a switch made inside the hook
 would leave every other goroutine untraced (no coverage, no later
 preemption).  The hook therefore switches through ``sys.call_tracing``,
 the debuggers' way to run code with tracing on from inside a trace
-function.  When the hook disarms it restores whatever tracer or profiler
+function, and re-installs the current tracer there so that the frame's
+``use_tracing`` flag, which greenlet carries into the next goroutine, is
+recomputed (see ``_preempt_traced``).  When the hook disarms it restores whatever tracer or profiler
 was installed before (coverage's, a debugger's).
 """
 from __future__ import annotations
@@ -268,7 +270,7 @@ class Preempter:
         if event in ("opcode", "line", "call") and _safe_frame(frame):
             self.disarm()
             self.count += 1
-            sys.call_tracing(rt.gopreempt, ())
+            sys.call_tracing(_preempt_traced, (rt,))
             return None
         return self._trace_hook if event == "call" and is_user_code(frame.f_code) else None
 
@@ -287,7 +289,22 @@ class Preempter:
         if not self.permanent_profile:
             self.disarm()
         self.count += 1
-        sys.call_tracing(rt.gopreempt, ())
+        sys.call_tracing(_preempt_traced, (rt,))
+
+
+def _preempt_traced(rt) -> None:
+    """Run by sys.call_tracing from a hook: tstate->tracing is 0 here, but
+    this frame's use_tracing flag is still off, and greenlet carries that
+    flag into the goroutine we switch to.  Setting the tracer (or profiler)
+    again recomputes the flag, so the next goroutine is traced as before."""
+    t = sys.gettrace()
+    if t is not None:
+        sys.settrace(t)
+    else:
+        p = sys.getprofile()
+        if p is not None:
+            sys.setprofile(p)
+    rt.gopreempt()
 
 
 def _timeout_message(rt, elapsed: float) -> str:

@@ -722,6 +722,7 @@ class Runtime:
         if not callable(main):
             raise TypeError(f"run: {main!r} is not callable")
         current = self
+        saved_hooks = (sys.gettrace(), sys.getprofile())
         self.root = greenlet.getcurrent()
         self.host_thread = threading.current_thread()
         try:
@@ -764,6 +765,12 @@ class Runtime:
                         self.netpoller.close()
                     current = None
                     last_fatal_goid = self.fatal_goid
+                    # Unwinding a goroutine suspended inside a preemption hook
+                    # makes CPython drop the thread's tracer (a hook that raises
+                    # is removed): leave tracing as the run found it.
+                    if (sys.gettrace(), sys.getprofile()) != saved_hooks:
+                        sys.settrace(saved_hooks[0])
+                        sys.setprofile(saved_hooks[1])
         if self.fatal is not None:
             raise self.fatal
         return self.result
