@@ -214,8 +214,10 @@ class Chan:
                 sg.g.param = sg
                 woken.append(sg.g)
         if woken:
+            # Go collects the waiters on a gList, a stack, and readies them
+            # from its top: the last collected first (each into runnext)
             rt = sched.getrt()
-            for g in woken:
+            for g in reversed(woken):
                 rt.goready(g)
 
     # ------------------------------------------------------------ queries

@@ -133,7 +133,9 @@ def select(*cases):
     if dflt >= 0:
         return dflt, None
     if not scases:
-        rt.gopark(WaitReason.SELECT_NO_CASES)
+        # every case is on a nil channel: Go parks in selectgo with reason
+        # "select"; only `select {}` (no cases at all) is "select (no cases)"
+        rt.gopark(WaitReason.SELECT)
         return None
     # pass 2: enqueue on every channel and park
     g = rt.curg
