@@ -2,6 +2,11 @@
 
     python -m benchmarks.profile reference W2 100000 [--top 20]            # cProfile
     python -m benchmarks.profile reference W2 100000 --py-spy [--rate 2000] # sampling
+    python -m benchmarks.profile reference W2 20000 --calls                 # count calls
+
+``--calls`` counts Python and C function calls per unit of size (per round
+trip for W2, per goroutine for W1...): a noise-free measure of how much a
+runtime does per operation, to track an optimisation on a busy machine.
 
 With ``--py-spy`` (if py-spy is installed) the worker process is sampled
 from outside: no instrumentation cost and greenlets are no problem, so the
@@ -57,6 +62,33 @@ def profile(peer: str, workload: str, size: int, top: int = 20, sort: str = "tot
     return "\n".join(lines)
 
 
+def count_calls(peer: str, workload: str, size: int, top: int = 20) -> str:
+    mod = importlib.import_module(f"benchmarks.peers.{peer}_peer")
+    fn = mod.WORKLOADS[workload]
+    py, cc = Counter(), Counter()
+
+    def hook(frame, event, arg):
+        if event == "call":
+            code = frame.f_code
+            py[f"{code.co_filename.replace(ROOT + os.sep, '')}:{code.co_name}"] += 1
+        elif event == "c_call":
+            cc[getattr(arg, "__qualname__", repr(arg))] += 1
+
+    sys.setprofile(hook)
+    try:
+        result = fn(size)
+    finally:
+        sys.setprofile(None)
+    npy, nc = sum(py.values()), sum(cc.values())
+    lines = [f"{peer} {workload} size {size}: {result}",
+             f"Python calls per unit: {npy / size:.2f}   C calls per unit: {nc / size:.2f}", "",
+             f"{'per unit':>9}  Python function"]
+    lines += [f"{c / size:9.2f}  {f}" for f, c in py.most_common(top)]
+    lines += ["", f"{'per unit':>9}  C function"]
+    lines += [f"{c / size:9.2f}  {f}" for f, c in cc.most_common(min(top, 10))]
+    return "\n".join(lines)
+
+
 _FRAME = re.compile(r"^(.*) \((.*?)(?::\d+)?\)$")
 
 
@@ -92,13 +124,15 @@ def pyspy(peer: str, workload: str, size: int, top: int = 20, rate: int = 2000) 
                 frames = [_func(x) for x in stack.split(";")]
                 if frames[0].endswith("Thread._bootstrap"):
                     continue                 # another thread (sysmon, syscall workers)
+                if any("importlib._bootstrap" in fr for fr in frames):
+                    continue                 # the worker importing the peer's modules
                 total += n
                 selfc[frames[-1]] += n
                 for fn in set(frames):
                     incl[fn] += n
     result = [ln for ln in r.stdout.splitlines() if ln.startswith("{")]
     lines = [f"{peer} {workload} size {size}: {result[-1] if result else r.stdout[-300:]}",
-             f"py-spy: {total} samples of the host thread at {rate} Hz (idle and "
+             f"py-spy: {total} samples of the host thread at {rate} Hz (idle, imports and "
              f"other threads excluded)", "",
              f"{'self %':>7} {'incl %':>7}  function"]
     for fn, c in selfc.most_common(top):
@@ -116,12 +150,16 @@ def main(argv=None) -> int:
     ap.add_argument("--sort", default="tottime")
     ap.add_argument("--py-spy", action="store_true", help="sample with py-spy instead")
     ap.add_argument("--rate", type=int, default=2000, help="py-spy samples per second")
+    ap.add_argument("--calls", action="store_true", help="count calls per unit instead")
     a = ap.parse_args(argv)
+    if a.workload.startswith("W3") and not a.py_spy:
+        ap.error("W3 ends its process when it has measured; use --py-spy or another workload")
+    if a.calls:
+        print(count_calls(a.peer, a.workload, a.size, a.top))
+        return 0
     if a.py_spy:
         print(pyspy(a.peer, a.workload, a.size, a.top, a.rate))
         return 0
-    if a.workload.startswith("W3"):
-        ap.error("W3 ends its process when it has measured; profile another workload")
     print(profile(a.peer, a.workload, a.size, a.top, a.sort))
     return 0
 
