@@ -281,6 +281,26 @@ def test_close_makes_every_waiting_sender_panic_send_on_closed_channel(wait_park
     assert run1(main) == ["send on closed channel", "send on closed channel"]
 
 
+def test_close_with_a_sender_waiting_on_a_full_buffer_panics_it_and_keeps_the_buffer(
+        wait_parked):
+    def main():
+        c, result = chan(1), chan(1)
+        c.send(1)
+
+        def sender():
+            try:
+                c.send(2)
+                result.send("sent")
+            except Panic as p:
+                result.send(str(p))
+
+        wait_parked(go(sender), "chan send")
+        c.close()
+        return result.recv(), c.recv_ok(), c.recv_ok()
+
+    assert run1(main) == ("send on closed channel", (1, True), (None, False))
+
+
 def test_unrecovered_send_on_closing_channel_ends_the_program(wait_parked):
     def main():
         c = chan()

@@ -185,6 +185,31 @@ def test_abandoned_goroutines_deferred_code_does_not_run_when_main_returns(run_c
     assert (r.returncode, r.stdout, r.stderr) == (0, "main returns\n", "")
 
 
+def test_main_returning_while_a_goroutine_is_in_a_blocking_syscall_exits_at_once(run_cli):
+    r = run_cli("""
+        import time
+        from reference_runtime import GStatus, go, gosched, syscall
+
+        def main():
+            g = go(syscall, time.sleep, 60)
+            while g.status != GStatus.Gsyscall:
+                gosched()
+            print("main returns")
+    """, timeout=30)
+    assert (r.returncode, r.stdout, r.stderr) == (0, "main returns\n", "")
+
+
+def test_a_user_panic_prints_its_value_like_gos_panic_of_a_string(run_cli):
+    r = run_cli("""
+        from reference_runtime import Panic
+
+        def main():
+            raise Panic("something went wrong")
+    """)
+    assert r.returncode == 2
+    assert r.stderr.startswith("panic: something went wrong\n\ngoroutine 1 [running]:\n")
+
+
 def test_a_panic_runs_the_deferred_code_of_the_panicking_goroutine_only(run_cli):
     """Go runs the panicking goroutine's defers before the report, and no
     other goroutine's."""

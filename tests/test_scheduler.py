@@ -228,6 +228,21 @@ def test_goexit_in_main_lets_the_others_finish_then_reports_no_goroutines():
     assert ei.value.goroutines == []
 
 
+def test_goexit_in_main_runs_mains_finally_blocks_first():
+    log = []
+
+    def main():
+        go(lambda: (sleep(1), log.append("worker finished")))
+        try:
+            goexit()
+        finally:
+            log.append("main's defer")
+
+    with pytest.raises(Deadlock):
+        run1(main)
+    assert log == ["main's defer", "worker finished"]
+
+
 def test_goexit_in_main_with_a_blocked_goroutine_is_an_ordinary_deadlock():
     """Go 1.19: the report lists the blocked goroutine, not main."""
     def main():

@@ -214,6 +214,19 @@ def test_a_blocked_select_send_case_completes_when_a_receiver_arrives(wait_parke
     assert run1(main) == ("from select", (0, None))
 
 
+def test_a_blocked_select_send_case_on_a_full_buffer_moves_its_value_to_the_tail(wait_parked):
+    def main():
+        c, result = chan(1), chan(1)
+        c.send(1)
+        g = go(lambda: result.send(select((c.send, 2), chan().recv)))
+        wait_parked(g, "select")
+        first = c.recv()
+        assert len(c) == 1 and g.status == GStatus.Grunnable
+        return first, result.recv(), c.recv()
+
+    assert run1(main) == (1, (0, None), 2)
+
+
 def test_a_blocked_select_is_completed_by_exactly_one_case(wait_parked):
     """Once one channel has completed a blocked select, the select's
     entries on its other channels are dead: a send to another of its
@@ -337,6 +350,17 @@ def test_close_wakes_a_blocked_select_recv_ok_case(wait_parked):
         return result.recv()
 
     assert run1(main) == (0, (None, False))
+
+
+def test_close_wakes_a_blocked_select_recv_case_with_none(wait_parked):
+    def main():
+        a, result = chan(), chan(1)
+        g = go(lambda: result.send(select(chan().recv, a.recv)))
+        wait_parked(g, "select")
+        a.close()
+        return result.recv()
+
+    assert run1(main) == (1, None)
 
 
 def test_select_send_case_on_a_closed_channel_panics_even_with_default():

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from reference_runtime import (Deadlock, FatalError, GStatus, Mutex, Once, Panic, WaitGroup,
-                               chan, go, gosched, run)
+                               chan, go, gosched, now, run, work)
 
 
 def run1(main, **kw):
@@ -255,6 +255,49 @@ def test_every_waiter_on_a_contended_mutex_eventually_gets_it(wait_parked):
         return sorted(got.recv() for _ in range(10))
 
     assert run1(main) == list(range(10))
+
+
+def test_a_waiter_starved_for_over_1ms_gets_the_mutex_handed_over():
+    """Go's starvation mode: "If a waiter fails to acquire the mutex for
+    more than 1ms, it switches mutex to the starvation mode", in which
+    Unlock hands the mutex straight to the waiter.  Here a goroutine that
+    re-locks at once after each unlock would otherwise keep the mutex for
+    all its 100 rounds (0.5 ms of work each, virtual time, two Ps)."""
+    def main():
+        mu, got = Mutex(), chan(1)
+        rounds = []
+
+        def hog():
+            for i in range(100):
+                mu.lock()
+                work(0.0005)
+                rounds.append(i)
+                mu.unlock()
+
+        def waiter():
+            mu.lock()
+            got.send((now(), len(rounds)))
+            mu.unlock()
+
+        go(hog)
+        gosched()
+        go(waiter)
+        return got.recv()
+
+    at, hog_rounds = run1(main, gomaxprocs=2)
+    assert at < 0.005
+    assert hog_rounds < 10
+
+
+def test_a_once_fn_that_calls_do_on_the_same_once_deadlocks():
+    """Go: "if f causes Do to be called, it will deadlock"."""
+    def main():
+        once = Once()
+        once.do(lambda: once.do(lambda: None))
+
+    with pytest.raises(Deadlock) as ei:
+        run1(main)
+    assert ei.value.goroutines == [(1, "sync.Mutex.Lock")]
 
 
 # ------------------------------------------------------------------- Once

@@ -12,8 +12,9 @@ import time
 
 import pytest
 
-from reference_runtime import (Deadlock, Timer, WaitGroup, after, chan, default, go, gosched,
-                               nilchan, now, run, select, sleep, tick)
+from reference_runtime import (Deadlock, Timer, WaitGroup, after, after_func, chan,
+                               current_goroutine, default, go, gosched, nilchan, now, run,
+                               select, sleep, tick)
 
 
 def vrun(main, **kw):
@@ -270,7 +271,8 @@ def test_a_fired_value_stays_in_the_channel_after_stop():
     assert vrun(main) == (False, 1, 1.0)
 
 
-def test_receiving_from_a_stopped_timer_blocks_forever():
+@pytest.mark.parametrize("clock", ["virtual", "real"])
+def test_receiving_from_a_stopped_timer_blocks_forever(clock):
     """Go 1.19 reports it as a deadlock: ``goroutine 1 [chan receive]:``."""
     def main():
         t = Timer(1)
@@ -278,7 +280,7 @@ def test_receiving_from_a_stopped_timer_blocks_forever():
         t.c.recv()
 
     with pytest.raises(Deadlock) as ei:
-        vrun(main)
+        vrun(main, clock=clock)
     assert ei.value.goroutines == [(1, "chan receive")]
 
 
@@ -310,6 +312,36 @@ def test_timer_reset_after_stop_rearms_it():
         return was_active, t.c.recv()
 
     assert vrun(main) == (False, 4.0)
+
+
+@pytest.mark.parametrize("d", [0, -1])
+def test_timer_reset_to_zero_or_negative_fires_at_once(d):
+    def main():
+        t = Timer(5)
+        return t.reset(d), t.c.recv(), now()
+
+    assert vrun(main) == (True, 0.0, 0.0)
+
+
+def test_after_func_calls_fn_in_its_own_goroutine_after_the_duration():
+    def main():
+        ran = chan(1)
+        after_func(1.5, lambda: ran.send((now(), current_goroutine().goid)))
+        at, goid = ran.recv()
+        return at, goid != current_goroutine().goid
+
+    assert vrun(main) == (1.5, True)
+
+
+def test_after_func_stopped_in_time_never_calls_fn():
+    def main():
+        calls = []
+        t = after_func(1, lambda: calls.append("called"))
+        stopped = t.stop()
+        sleep(5)
+        return stopped, calls
+
+    assert vrun(main) == (True, [])
 
 
 def test_timers_that_expire_together_all_fire_at_that_time():
