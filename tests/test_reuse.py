@@ -9,7 +9,10 @@ clean state"; "In-process, run() must leave nothing alive".)
 from __future__ import annotations
 
 import gc
+import os
+import signal
 import threading
+import time
 
 import greenlet
 import pytest
@@ -156,6 +159,38 @@ def test_ten_runs_in_a_row_each_start_clean_and_leave_nothing(capsys):
             assert facts == (1, 1), f"run {i} ({name}) did not start clean"
         assert new_ones(live_greenlets(), greenlets_before) == [], f"after run {i} ({name})"
         assert new_ones(threads(), threads_before) == [], f"after run {i} ({name})"
+
+
+@pytest.mark.parametrize("main_does", ["sleeps", "spins", "blocks"])
+def test_a_real_ctrl_c_during_a_run_raises_keyboardinterrupt_and_leaves_nothing(main_does,
+                                                                               capsys):
+    """The notebook's "interrupt the kernel": SIGINT arrives while the host
+    waits for a timer, while a goroutine computes, or while everything is
+    parked waiting for a long sleep."""
+    threads_before = threads()
+    greenlets_before = live_greenlets()
+    interrupter = threading.Timer(0.05, lambda: os.kill(os.getpid(), signal.SIGINT))
+
+    def main():
+        go(lambda: chan().recv())
+        go(sleep, 100)
+        interrupter.start()
+        if main_does == "sleeps":
+            sleep(30)
+        elif main_does == "spins":
+            start = time.monotonic()
+            while time.monotonic() - start < 30:
+                pass
+        else:
+            chan().recv()
+
+    start = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        run(main, gomaxprocs=2)
+    assert time.monotonic() - start < 20          # interrupted, not run out
+    interrupter.join()
+    assert new_ones(live_greenlets(), greenlets_before) == []
+    assert new_ones(threads(), threads_before) == []
 
 
 def test_a_run_after_a_failed_run_starts_clean():

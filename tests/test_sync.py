@@ -105,6 +105,22 @@ def test_negative_waitgroup_counter_panics(misuse):
     assert str(ei.value) == "sync: negative WaitGroup counter"
 
 
+def test_reusing_a_waitgroup_before_the_previous_wait_returned_panics(wait_parked):
+    """Go 1.19 (GOMAXPROCS=1): Done releases the waiter, Add(1) before it
+    has run makes its Wait panic."""
+    def main():
+        wg = WaitGroup()
+        wg.add(1)
+        wait_parked(go(wg.wait), "sync.WaitGroup.Wait")
+        wg.done()
+        wg.add(1)
+        chan().recv()
+
+    with pytest.raises(Panic) as ei:
+        run1(main)
+    assert str(ei.value) == "sync: WaitGroup is reused before previous Wait has returned"
+
+
 def test_waitgroup_wait_that_never_ends_is_a_deadlock_in_sync_waitgroup_wait():
     def main():
         wg = WaitGroup()
