@@ -18,11 +18,13 @@ import importlib.util
 import os
 import sys
 
+from . import api, sched
+from .errors import Deadlock, FatalError, Panic
+from .trace import _funcname
+
 
 def format_panic(exc: BaseException, goid: int) -> str:
     """Go's panic report for an exception that escaped goroutine `goid`."""
-    from .errors import Deadlock, FatalError, Panic
-    from .trace import _funcname
     if isinstance(exc, Deadlock):
         return str(exc) + "\n"
     if isinstance(exc, FatalError):
@@ -80,7 +82,7 @@ def _schedtrace_from_env() -> float | None:
     return None
 
 
-def main(argv: list[str] | None = None, runtime_module=None) -> int:
+def main(argv: list[str] | None = None, runtime_module=None, prepare=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m reference_runtime",
                                  description="Run prog.main() on the goroutine runtime, like `go run`.")
     ap.add_argument("program")
@@ -92,9 +94,10 @@ def main(argv: list[str] | None = None, runtime_module=None) -> int:
     args = ap.parse_args(argv)
 
     if runtime_module is None:
-        from . import api as runtime_module
-    from . import sched
+        runtime_module = api
     prog = load_program(args.program)
+    if prepare is not None:
+        prepare(prog)
     rt_kwargs = dict(gomaxprocs=args.gomaxprocs, clock=args.clock, seed=args.seed,
                      preempt=args.preempt, timeout=args.timeout,
                      schedtrace=_schedtrace_from_env())

@@ -537,6 +537,8 @@ class Runtime:
                 msg = self.checkdead(self)
                 if msg:
                     self._deadlock(msg)
+                if not npoll:
+                    self._lost_goroutines()
                 self._netpoll_block(None)
             else:
                 timeout = None
@@ -549,6 +551,7 @@ class Runtime:
                         msg = self.checkdead(self)
                         if msg:
                             self._deadlock(msg)
+                        self._lost_goroutines()
                 self._netpoll_block(timeout)
 
     def _netpoll_block(self, timeout: float | None) -> bool:
@@ -701,6 +704,21 @@ class Runtime:
                 exc.add_note(f"(raised in goroutine {g.goid})")
             except Exception:
                 pass
+        self.root.switch()
+
+    def _lost_goroutines(self) -> None:
+        """Nothing can run and nothing can wake anyone, yet checkdead saw a
+        goroutine that is not blocked: it is runnable but in no queue, so the
+        scheduler's own parts lost it.  Go throws "checkdead: runnable g" in
+        this case; so do we, rather than wait forever."""
+        from .trace import goroutine_dump
+        stuck = sorted((g for g in self.allg if g.status != Gwaiting), key=lambda g: g.allgidx)
+        queued = [g for p in self.allp for g in p.queued()] + list(self.runq)
+        self.fatal = FatalError(
+            "checkdead: runnable g: no P is running and nothing can wake one, but "
+            f"{len(stuck)} goroutine(s) are not blocked ({len(queued)} still queued on idle Ps "
+            "or the global queue): the run queues lost track of them\n\n"
+            + goroutine_dump(self, stuck))
         self.root.switch()
 
     def _deadlock(self, msg: str) -> None:
@@ -891,11 +909,32 @@ class Runtime:
 def findrunnable(rt: Runtime, p: P):
     """Find a runnable G for p without blocking (Go's findRunnable, whose
     blocking tail is Runtime._idle here).  Returns (g, inherit_time) or
-    (None, False).  Order, as in Go: run due timers; every 61st schedule the
-    global queue first (fairness); runnext, then the local ring; the global
-    queue; the network (non-blocking); steal from other Ps."""
+    (None, False).  Order, as in Go: run due timers; the run queues
+    (nextg); the network (non-blocking); steal from other Ps."""
     if p.timers and p.timers[0][0] <= rt.nanotime():
         rt.run_timers(rt, p)
+    g, inherit = rt.nextg(rt, p)
+    if g is not None:
+        return g, inherit
+    np = rt.netpoller
+    if np is not None and np.waiters:
+        gs = np.poll(0)
+        if gs:
+            g = gs.pop()
+            g.status = Grunnable
+            g.wait_reason = ""
+            rt.injectglist(gs)
+            return g, False
+    if rt.gomaxprocs > 1:
+        return rt.stealwork(rt, p)
+    return None, False
+
+
+def nextg(rt: Runtime, p: P):
+    """The queues' part of findrunnable: every 61st schedule the global
+    queue first (so two goroutines respawning each other cannot starve
+    it); else runnext and the local ring; else the global queue.  Returns
+    (g, inherit_time) or (None, False)."""
     if p.schedtick % GLOBAL_CHECK_PERIOD == 0 and rt.runq:
         g = rt.globrunqget(rt, p, 1)
         if g is not None:
@@ -907,17 +946,6 @@ def findrunnable(rt: Runtime, p: P):
         g = rt.globrunqget(rt, p, 0)
         if g is not None:
             return g, False
-    np = rt.netpoller
-    if np is not None and np.waiters:
-        gs = np.poll(0)
-        if gs:
-            g = gs.pop()
-            g.status = Grunnable
-            g.wait_reason = ""
-            rt.injectglist(gs)
-            return g, False
-    if rt.gomaxprocs > 1:
-        return stealwork(rt, p)
     return None, False
 
 
@@ -1021,7 +1049,8 @@ def default_parts() -> dict:
         _DEFAULT_PARTS = {
             "runqput": runq.runqput, "runqget": runq.runqget,
             "runqsteal": runq.runqsteal, "globrunqget": runq.globrunqget,
-            "findrunnable": findrunnable, "handoffp": handoffp,
+            "findrunnable": findrunnable, "nextg": nextg, "stealwork": stealwork,
+            "handoffp": handoffp,
             "gfget": gfget, "gfput": gfput, "checkdead": checkdead,
             "addtimer": timers.addtimer, "deltimer": timers.deltimer,
             "run_timers": timers.run_timers,

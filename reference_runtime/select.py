@@ -52,11 +52,8 @@ class Select:
         self.done = False
 
 
-_send_func = Chan.send
-_recv_func = Chan.recv
-_recv_ok_func = Chan.recv_ok
-_nil_funcs = {NilChan.send: _SEND, NilChan.recv: _RECV, NilChan.recv_ok: _RECV_OK}
-_funcs = {_send_func: _SEND, _recv_func: _RECV, _recv_ok_func: _RECV_OK}
+# a case names the channel method; subclasses of Chan (a learner's) count too
+_KINDS = {"send": _SEND, "recv": _RECV, "recv_ok": _RECV_OK}
 
 
 def _parse(cases: tuple):
@@ -77,17 +74,14 @@ def _parse(cases: tuple):
         else:
             fn, v = case, None
         c = getattr(fn, "__self__", None)
-        f = getattr(fn, "__func__", None)
         if not isinstance(c, Chan):
             raise TypeError(f"select: case {i}: expected ch.recv, ch.recv_ok, (ch.send, v) "
                             f"or default, got {case!r}")
-        if type(c) is NilChan:
-            if f not in _nil_funcs:
-                raise TypeError(f"select: case {i}: unsupported channel method {fn!r}")
-            continue                      # nil channel: the case is never chosen
-        kind = _funcs.get(f)
+        kind = _KINDS.get(getattr(fn, "__name__", None))
         if kind is None:
             raise TypeError(f"select: case {i}: unsupported channel method {fn!r}")
+        if type(c) is NilChan:
+            continue                      # nil channel: the case is never chosen
         if kind == _SEND and type(case) is not tuple:
             raise TypeError(f"select: case {i}: a send case is (ch.send, value)")
         if kind != _SEND and type(case) is tuple:
