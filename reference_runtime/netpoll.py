@@ -97,15 +97,7 @@ class Netpoller:
                     pass
                 self.woken = False
                 continue
-            if mask & selectors.EVENT_READ and pd.rg is not None:
-                gs.append(pd.rg)
-                pd.rg = None
-                self.waiters -= 1
-            if mask & selectors.EVENT_WRITE and pd.wg is not None:
-                gs.append(pd.wg)
-                pd.wg = None
-                self.waiters -= 1
-            self._update(pd)
+            self.rt.netpollready(self.rt, self, pd, mask, gs)
         return gs
 
     def register(self, sock: socket.socket) -> PollDesc:
@@ -134,27 +126,9 @@ class Netpoller:
         pd.mask = want
 
     def wait(self, pd: PollDesc, write: bool) -> str | None:
-        """Park the running goroutine until pd is ready for reading (or
-        writing), its deadline passes, or it is closed (Go's
-        netpollblock).  Returns None, "timeout" or "closed"."""
-        from . import sched
-        rt = sched.getrt()
-        deadline = pd.wd if write else pd.rd
-        if pd.closing:
-            return "closed"
-        if deadline is not None and deadline <= rt.nanotime():
-            return "timeout"
-        g = rt.curg
-        if write:
-            pd.wg = g
-            pd.werr = None
-        else:
-            pd.rg = g
-            pd.rerr = None
-        self.waiters += 1
-        self._update(pd)
-        rt.gopark(WaitReason.IO_WAIT)
-        return pd.werr if write else pd.rerr
+        """Park the running goroutine until pd is ready (the netpollblock
+        part).  Returns None, "timeout" or "closed"."""
+        return self.rt.netpollblock(self.rt, self, pd, write)
 
     def unblock(self, pd: PollDesc, write: bool, why: str) -> None:
         """Wake the goroutine waiting on pd with an error (deadline or
@@ -198,3 +172,47 @@ class Netpoller:
         finally:
             self.wake_r.close()
             self.wake_w.close()
+
+
+# --------------------------------------------------------------------------
+# The parts (replaceable, see sched.default_parts)
+
+def netpollblock(rt, np: Netpoller, pd: PollDesc, write: bool) -> str | None:
+    """Park the running goroutine until pd is ready for reading (or
+    writing), its deadline passes, or it is closed (Go's netpollblock).
+    Record it in pd.rg (pd.wg), count it in np.waiters, register the
+    interest with the selector (np._update), park with wait reason
+    "IO wait".  Returns why the wait ended: None (ready), "timeout" or
+    "closed" (set in pd.rerr / pd.werr by whoever woke it)."""
+    deadline = pd.wd if write else pd.rd
+    if pd.closing:
+        return "closed"
+    if deadline is not None and deadline <= rt.nanotime():
+        return "timeout"
+    g = rt.curg
+    if write:
+        pd.wg = g
+        pd.werr = None
+    else:
+        pd.rg = g
+        pd.rerr = None
+    np.waiters += 1
+    np._update(pd)
+    rt.gopark(WaitReason.IO_WAIT)
+    return pd.werr if write else pd.rerr
+
+
+def netpollready(rt, np: Netpoller, pd: PollDesc, mask: int, gs: list) -> None:
+    """The selector reported `mask` (EVENT_READ / EVENT_WRITE) for pd: take
+    the goroutine waiting for each ready direction off pd, append it to gs
+    (the caller makes them runnable), and update the registration (Go's
+    netpollready)."""
+    if mask & selectors.EVENT_READ and pd.rg is not None:
+        gs.append(pd.rg)
+        pd.rg = None
+        np.waiters -= 1
+    if mask & selectors.EVENT_WRITE and pd.wg is not None:
+        gs.append(pd.wg)
+        pd.wg = None
+        np.waiters -= 1
+    np._update(pd)

@@ -112,9 +112,11 @@ def is_user_code(code) -> bool:
 _worker_code = None
 
 
-def _safe_frame(frame) -> bool:
-    """True if frame and every frame below it in this goroutine is user
-    code (the goroutine's base frame, the runtime's worker loop, aside)."""
+def safe_point(rt, frame) -> bool:
+    """Is `frame` a safe point to preempt at?  True if it and every frame
+    below it in this goroutine is user code (the goroutine's base frame,
+    the runtime's worker loop, aside): the check both modes make before
+    switching (Go's isAsyncSafePoint, in spirit)."""
     f = frame
     while f is not None:
         code = f.f_code
@@ -126,9 +128,10 @@ def _safe_frame(frame) -> bool:
     return True
 
 
-def _arm_frame(frame):
-    """The innermost frame of the interrupted stack that is a safe point,
-    or None."""
+def arm_frame(rt, frame):
+    """Where to arm the async hook: the innermost frame of the interrupted
+    stack that is a safe point, or None.  Walking up from the goroutine's
+    base, user frames count until the first runtime or library frame."""
     chain = []
     f = frame
     while f is not None and f.f_code is not _worker_code:
@@ -228,7 +231,7 @@ class Preempter:
         if self.mode == "calls":
             self._arm_profile(g)
             return
-        target = _arm_frame(frame) if frame is not None else None
+        target = rt.arm_frame(rt, frame) if frame is not None else None
         if target is None:
             return                       # no user code on this stack: sysmon asks again
         self.saved = ("trace", sys.gettrace(), target, target.f_trace, target.f_trace_opcodes)
@@ -267,7 +270,7 @@ class Preempter:
             if self.armed:
                 self.disarm()
             return None
-        if event in ("opcode", "line", "call") and _safe_frame(frame):
+        if event in ("opcode", "line", "call") and rt.safe_point(rt, frame):
             self.disarm()
             self.count += 1
             sys.call_tracing(_preempt_traced, (rt,))
@@ -284,7 +287,7 @@ class Preempter:
                 elapsed, self.timed_out = self.timed_out, -1.0
                 raise RunTimeout(_timeout_message(rt, elapsed))
             return
-        if not _safe_frame(frame):
+        if not rt.safe_point(rt, frame):
             return
         if not self.permanent_profile:
             self.disarm()

@@ -1045,7 +1045,7 @@ def default_parts() -> dict:
     """The reference implementation of every replaceable part."""
     global _DEFAULT_PARTS
     if _DEFAULT_PARTS is None:
-        from . import runq, timers
+        from . import netpoll, preempt, runq, timers
         _DEFAULT_PARTS = {
             "runqput": runq.runqput, "runqget": runq.runqget,
             "runqsteal": runq.runqsteal, "globrunqget": runq.globrunqget,
@@ -1054,6 +1054,8 @@ def default_parts() -> dict:
             "gfget": gfget, "gfput": gfput, "checkdead": checkdead,
             "addtimer": timers.addtimer, "deltimer": timers.deltimer,
             "run_timers": timers.run_timers,
+            "safe_point": preempt.safe_point, "arm_frame": preempt.arm_frame,
+            "netpollblock": netpoll.netpollblock, "netpollready": netpoll.netpollready,
         }
     return dict(_DEFAULT_PARTS)
 
