@@ -244,6 +244,17 @@ def test_iteration_ends_when_the_channel_is_closed_and_drained(size):
     assert run1(main) == [0, 1, 2, 3, 4]
 
 
+def test_iteration_delivers_sent_none_values_and_stops_only_at_close():
+    def main():
+        c = chan(3)
+        for v in (None, 0, None):
+            c.send(v)
+        c.close()
+        return list(c)
+
+    assert run1(main) == [None, 0, None]
+
+
 def test_close_wakes_every_waiting_receiver_with_none_and_not_ok(wait_parked):
     def main():
         c, results = chan(), chan(4)

@@ -10,6 +10,10 @@ one DESIGN.md makes for deterministic concurrency tests.
 """
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from reference_runtime import (Event, WaitGroup, chan, go, gosched, now, run, select, sleep,
@@ -108,3 +112,22 @@ def test_each_seed_is_reproducible_across_interleaved_runs(procs):
 def test_four_ps_actually_run_goroutines_in_parallel_in_the_trace():
     _, events = traced(seed=3, procs=4)
     assert len({e.p for e in events if e.kind == "run"}) > 1
+
+
+@pytest.mark.parametrize("procs", [1, 4])
+def test_the_same_seed_gives_the_same_trace_in_another_process(procs):
+    """No hidden dependence on the process: hash randomisation, addresses
+    of objects, or the wall clock."""
+    code = ("import sys, test_determinism as t; "
+            f"out, ev = t.traced(seed=11, procs={procs}); "
+            "sys.stdout.write(repr(out) + '\\n' + repr(ev))")
+    here = os.path.dirname(os.path.abspath(__file__))
+    outputs = []
+    for hashseed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=hashseed)
+        r = subprocess.run([sys.executable, "-c", code], cwd=here, env=env,
+                           capture_output=True, text=True, timeout=60)
+        assert r.returncode == 0, r.stderr
+        outputs.append(r.stdout)
+    out, ev = traced(seed=11, procs=procs)
+    assert outputs[0] == outputs[1] == repr(out) + "\n" + repr(ev)

@@ -414,6 +414,14 @@ def test_gomaxprocs_reports_and_sets_the_number_of_ps():
     assert run1(main, gomaxprocs=3) == (3, 3, 2, 2)
 
 
+def test_gomaxprocs_below_one_does_not_change_the_setting():
+    """Go: "If n < 1, it does not change the current setting"."""
+    def main():
+        return gomaxprocs(-1), gomaxprocs()
+
+    assert run1(main, gomaxprocs=2) == (2, 2)
+
+
 def test_gomaxprocs_defaults_to_the_environment_variable(monkeypatch):
     monkeypatch.setenv("GOMAXPROCS", "3")
     assert run(gomaxprocs) == 3
@@ -422,6 +430,13 @@ def test_gomaxprocs_defaults_to_the_environment_variable(monkeypatch):
 def test_gomaxprocs_must_be_a_positive_int():
     with pytest.raises(ValueError):
         run(lambda: None, gomaxprocs=0)
+
+
+@pytest.mark.parametrize("option", [dict(clock="wall"), dict(preempt="sometimes"),
+                                    dict(gomaxprocs=-2), dict(gomaxprocs="4")])
+def test_run_rejects_unknown_options_with_a_clear_error(option):
+    with pytest.raises(ValueError, match=next(iter(option))):
+        run(lambda: None, **option)
 
 
 # --------------------------------------------------------------- syscalls
