@@ -363,6 +363,20 @@ def test_close_wakes_a_blocked_select_recv_case_with_none(wait_parked):
     assert run1(main) == (1, None)
 
 
+def test_close_completes_a_blocked_select_by_its_receive_case_not_its_send_case(wait_parked):
+    """closechan releases the readers before the writers, so a select
+    waiting to both receive from and send to the channel wakes with the
+    receive (ok false) and does not panic."""
+    def main():
+        c, result = chan(), chan(1)
+        g = go(lambda: result.send(select((c.send, 1), c.recv_ok)))
+        wait_parked(g, "select")
+        c.close()
+        return result.recv()
+
+    assert run1(main) == (1, (None, False))
+
+
 def test_select_send_case_on_a_closed_channel_panics_even_with_default():
     def main():
         c = chan(1)

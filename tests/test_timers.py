@@ -13,8 +13,8 @@ import time
 import pytest
 
 from reference_runtime import (Deadlock, Timer, WaitGroup, after, after_func, chan,
-                               current_goroutine, default, go, gosched, nilchan, now, run,
-                               select, sleep, tick)
+                               current_goroutine, default, go, gomaxprocs, gosched, nilchan,
+                               now, run, select, sleep, tick)
 
 
 def vrun(main, **kw):
@@ -87,6 +87,28 @@ def test_a_pending_timer_is_not_a_deadlock():
         return now()
 
     assert vrun(main) == 5.0
+
+
+def test_sleepers_on_ps_that_gomaxprocs_removes_still_wake_on_time():
+    """procresize moves a destroyed P's timers to a live P (moveTimers)."""
+    def main():
+        woke, wg = chan(12), WaitGroup()
+        for i in range(12):
+            wg.add(1)
+            go(lambda i=i: (sleep(1 + i / 10), woke.send((i, now())), wg.done()))
+            gosched()                  # spread the goroutines, and their timers, over the Ps
+        sleep(0.5)
+        gomaxprocs(1)
+        wg.wait()
+        woke.close()
+        return list(woke)
+
+    events = []
+    woke = vrun(main, gomaxprocs=4, trace=events)
+    parked_on = {e.p for e in events if e.kind == "park" and e.detail == "sleep"}
+    assert parked_on - {0}, "no timer was on a P that gomaxprocs(1) removes"
+    assert [i for i, _ in woke] == list(range(12))
+    assert all(t == pytest.approx(1 + i / 10, abs=1e-9) for i, t in woke)
 
 
 # -------------------------------------------------------------------- now
