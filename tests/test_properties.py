@@ -6,18 +6,20 @@ and end normally or with exactly the deadlock a simple model predicts.
 The generated programs are shaped so that the model is exact whatever the
 interleaving:
 
-* each channel (random capacity) has at most one sender goroutine, which
-  sends a known sequence, ``(channel, 0), (channel, 1), ...``, by plain
-  sends or by selects, then closes the channel (or, to make deadlocks,
-  forgets to);
+* each channel (random capacity) has one sender goroutine, which sends a
+  known sequence, ``(channel, 0, 0), (channel, 0, 1), ...``, by plain sends
+  or by selects, then closes the channel (or, to make deadlocks, forgets
+  to); or, when it has receivers, several senders, each sending its own
+  sequence ``(channel, s, 0), (channel, s, 1), ...``, and a closer
+  goroutine that waits for them (on a WaitGroup) before it closes it;
 * each receiver goroutine is a plain loop on one channel (``recv_ok``,
   ``recv`` or ``for``) or a select loop over several channels, dropping a
   channel when it reports closed and stopping when none is left;
 * main waits for all of them on a WaitGroup.
 
 The model: a channel with at least one receiver delivers its whole
-sequence, each value to exactly one receiver, and each receiver sees a
-channel's values in increasing order; a channel with no receiver keeps its
+sequence, each value to exactly one receiver, and each receiver sees each
+sender's values in the order sent; a channel with no receiver keeps its
 values, and its sender blocks for good when they overflow the buffer; a
 receiver finishes exactly when all its channels get closed.  Whoever does
 not finish is blocked, with a wait reason the model knows, and main is
@@ -40,11 +42,12 @@ SETTINGS = settings(max_examples=100, deadline=None,
 @dataclass
 class ChanSpec:
     cap: int
-    n: int                 # values the sender sends
+    n: int                 # values each sender sends
     has_sender: bool
     closes: bool
     send_by_select: list   # per value: send with select((c.send, v), nilchan.recv)?
     sender_yields: list    # per value: gosched() after sending it?
+    senders: int = 1       # more than one only on a channel that has receivers
 
 
 @dataclass
@@ -102,6 +105,10 @@ def programs(draw, must_deadlock: bool | None = None):
         for i in range(nchan):
             if i not in covered:
                 receivers.append(RecvSpec("recv_ok", [i], True, False, [False]))
+    covered = {c for r in receivers for c in r.chans}
+    for i, c in enumerate(chans):
+        if i in covered and c.has_sender:
+            c.senders = draw(st.integers(1, 3))
     prog = Program(chans, receivers, draw(st.integers(1, 4)), draw(st.integers(0, 2**32)))
     if must_deadlock is True and not predict(prog)["blocked"]:
         # make it deadlock: a receiver on a channel no one sends on
@@ -116,19 +123,22 @@ def predict(prog: Program) -> dict:
                     for i in range(len(prog.chans))}
     closed, blocked = {}, []
     for i, c in enumerate(prog.chans):
+        assert c.senders == 1 or receivers_of[i], "the model needs receivers for many senders"
         if not c.has_sender:
             closed[i] = False
             continue
         if not receivers_of[i] and c.n > c.cap:
             # the send of value number `cap` finds the buffer full, forever
-            blocked.append((("sender", i), "select" if c.send_by_select[c.cap] else "chan send"))
+            blocked.append((("sender", i, 0),
+                            "select" if c.send_by_select[c.cap] else "chan send"))
             closed[i] = False
         else:
             closed[i] = c.closes
     for k, r in enumerate(prog.receivers):
         if not all(closed[i] for i in r.chans):
             blocked.append((("receiver", k), "select" if r.kind == "select" else "chan receive"))
-    delivered = {i: (list(range(c.n)) if receivers_of[i] and c.has_sender else [])
+    delivered = {i: ([(s, k) for s in range(c.senders) for k in range(c.n)]
+                     if receivers_of[i] and c.has_sender else [])
                  for i, c in enumerate(prog.chans)}
     return {"blocked": blocked, "delivered": delivered}
 
@@ -143,17 +153,24 @@ def execute(prog: Program):
         chans = [chan(c.cap) for c in prog.chans]
         wg = WaitGroup()
 
-        def sender(i):
+        def sender(i, s, senders_done):
             c, spec = chans[i], prog.chans[i]
             for k in range(spec.n):
                 if spec.send_by_select[k]:
-                    select(nilchan.recv, (c.send, (i, k)))
+                    select(nilchan.recv, (c.send, (i, s, k)))
                 else:
-                    c.send((i, k))
-                if spec.sender_yields[k]:
+                    c.send((i, s, k))
+                if spec.sender_yields[(k + s) % spec.n]:
                     gosched()
-            if spec.closes:
+            if senders_done is not None:
+                senders_done.done()
+            elif spec.closes:
                 c.close()
+            wg.done()
+
+        def closer(i, senders_done):
+            senders_done.wait()
+            chans[i].close()
             wg.done()
 
         def receiver(k):
@@ -199,9 +216,18 @@ def execute(prog: Program):
             wg.done()
 
         for i, c in enumerate(prog.chans):
-            if c.has_sender:
+            if not c.has_sender:
+                continue
+            senders_done = None
+            if c.senders > 1:
+                senders_done = WaitGroup()
+                senders_done.add(c.senders)
+                if c.closes:
+                    wg.add(1)
+                    goids[("closer", i)] = go(closer, i, senders_done).goid
+            for s in range(c.senders):
                 wg.add(1)
-                goids[("sender", i)] = go(sender, i).goid
+                goids[("sender", i, s)] = go(sender, i, s, senders_done).goid
         for k in range(len(prog.receivers)):
             wg.add(1)
             goids[("receiver", k)] = go(receiver, k).goid
@@ -219,12 +245,14 @@ def check_against_model(prog: Program) -> dict:
     goids, got, deadlock = execute(prog)
 
     # delivery: nothing lost, nothing duplicated, nothing reordered
-    for i in range(len(prog.chans)):
-        per_receiver = [[k for (c, k) in out if c == i] for out in got]
+    for i, spec in enumerate(prog.chans):
+        per_receiver = [[(s, k) for (c, s, k) in out if c == i] for out in got]
         for seq in per_receiver:
-            assert seq == sorted(seq) and len(set(seq)) == len(seq), \
-                f"channel {i}: a receiver saw {seq}"
-        merged = sorted(k for seq in per_receiver for k in seq)
+            for s in range(spec.senders):
+                from_s = [k for (s2, k) in seq if s2 == s]
+                assert from_s == sorted(set(from_s)), \
+                    f"channel {i}: a receiver saw sender {s}'s values as {from_s}"
+        merged = sorted(v for seq in per_receiver for v in seq)
         assert merged == want["delivered"][i], f"channel {i}: delivered {merged}"
 
     # the ending: normal, or exactly the predicted deadlock
@@ -275,17 +303,18 @@ def test_model_an_unreceived_channel_blocks_its_sender_only_when_it_overflows():
     overflows = Program([ChanSpec(2, 3, True, True, [False, False, True], [False] * 3)],
                         [], 1, 0)
     assert predict(fits)["blocked"] == []
-    assert predict(overflows)["blocked"] == [(("sender", 0), "select")]
+    assert predict(overflows)["blocked"] == [(("sender", 0, 0), "select")]
     assert execute(fits)[2] is None
     goids, _, deadlock = execute(overflows)
     assert sorted(deadlock.goroutines) == [(1, "sync.WaitGroup.Wait"),
-                                           (goids[("sender", 0)], "select")]
+                                           (goids[("sender", 0, 0)], "select")]
 
 
 @pytest.mark.parametrize("procs", [1, 4])
-def test_model_two_select_receivers_share_three_channels(procs):
+def test_model_two_select_receivers_share_three_channels_with_three_senders_each(procs):
     prog = Program(
-        [ChanSpec(c, 6, True, True, [k % 2 == 0 for k in range(6)], [k % 3 == 0 for k in range(6)])
+        [ChanSpec(c, 6, True, True, [k % 2 == 0 for k in range(6)], [k % 3 == 0 for k in range(6)],
+                  senders=3)
          for c in (0, 1, 3)],
         [RecvSpec("select", [0, 1, 2], True, True, [True, False]),
          RecvSpec("select", [2, 1], False, False, [False])], procs, 7)
