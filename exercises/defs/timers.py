@@ -1,0 +1,311 @@
+"""Exercise 04.4: timers on a per-P heap — addtimer, deltimer, run_timers
+(Go's runtime/time.go)."""
+from __future__ import annotations
+
+from exercises.core import Exercise, collect_tests, expect, hidden, public
+
+
+# --------------------------------------------------------------- helpers
+
+def _rt(n_ps=1):
+    """A runtime that is not running: its Ps and clock are plain fields, so
+    the parts can be called directly (rt.vnow is the virtual clock)."""
+    from reference_runtime.sched import Runtime
+    return Runtime(gomaxprocs=n_ps, clock="virtual", preempt="off")
+
+
+def _timer(log, name, period=0.0):
+    """A runtime timer whose function appends its name to log."""
+    from reference_runtime.timers import _RTimer
+    return _RTimer(log.append, name, period)
+
+
+def _live(p):
+    """The live entries of p's heap, soonest first: (when, name)."""
+    return sorted((when, t.arg) for when, seq, t in p.timers if t.seq == seq)
+
+
+def _run(main, *args, parts=None, seed=1):
+    from reference_runtime.sched import Runtime
+    return Runtime(gomaxprocs=1, clock="virtual", seed=seed, preempt="off",
+                   parts=parts).run_main(main, args)
+
+
+# --------------------------------------------------------------- public
+
+@public
+def test_addtimer_puts_an_entry_on_the_current_ps_heap(sol):
+    """Go's addtimer: "adds a timer to the current P": the entry (when, seq,
+    t) goes on rt.curp's heap p.timers, t.seq takes the next rt.timer_seq,
+    t.when and t.p (Go's t.pp) are set.  With no current P, P0's heap."""
+    rt = _rt(2)
+    log = []
+    t1, t2 = _timer(log, "a"), _timer(log, "b")
+    rt.curp = rt.allp[1]
+    sol.addtimer(rt, t1, 5.0)
+    rt.curp = None
+    sol.addtimer(rt, t2, 3.0)
+    expect(rt.allp[1].timers, [(5.0, t1.seq, t1)], "P1's heap")
+    expect(rt.allp[0].timers, [(3.0, t2.seq, t2)], "P0's heap")
+    expect((t1.seq, t2.seq, rt.timer_seq), (1, 2, 2), "t1.seq, t2.seq, rt.timer_seq")
+    expect((t1.when, t1.p is rt.allp[1], t2.p is rt.allp[0]), (5.0, True, True),
+           "t1.when, t1.p is P1, t2.p is P0")
+
+
+@public
+def test_run_timers_fires_the_due_timers_soonest_first(sol):
+    """Go's runtimer: timers whose when has passed run, soonest first, each
+    calling t.f(t.arg); later ones stay on the heap; a fired one-shot timer
+    is no longer active (t.seq == -1)."""
+    rt = _rt()
+    p = rt.allp[0]
+    log = []
+    ts = {name: _timer(log, name) for name in "abcd"}
+    for name, when in (("c", 3.0), ("a", 1.0), ("d", 4.0), ("b", 2.0)):
+        sol.addtimer(rt, ts[name], when)
+    rt.vnow = 2.5
+    sol.run_timers(rt, p)
+    expect(log, ["a", "b"], "timers fired at t=2.5")
+    expect(_live(p), [(3.0, "c"), (4.0, "d")], "live timers left on the heap")
+    expect((ts["a"].seq, ts["b"].seq), (-1, -1), "seq of the fired timers")
+    rt.vnow = 10.0
+    sol.run_timers(rt, p)
+    expect(log, ["a", "b", "c", "d"], "timers fired at t=10")
+    expect(p.timers, [], "the heap at the end")
+
+
+@public
+def test_deltimer_stops_a_pending_timer(sol):
+    """Go's deltimer "reports whether the timer was removed before it was
+    run": True for a pending timer, which then never fires; False when it
+    was already stopped or had fired."""
+    rt = _rt()
+    p = rt.allp[0]
+    log = []
+    a, b = _timer(log, "a"), _timer(log, "b")
+    sol.addtimer(rt, a, 1.0)
+    sol.addtimer(rt, b, 1.0)
+    first = sol.deltimer(rt, a)
+    again = sol.deltimer(rt, a)
+    rt.vnow = 2.0
+    sol.run_timers(rt, p)
+    late = sol.deltimer(rt, b)
+    expect((first, again, late), (True, False, False),
+           "deltimer: pending, already stopped, already fired")
+    expect(log, ["b"], "timers that fired")
+
+
+@public
+def test_a_reset_timer_fires_once_at_its_new_time(sol):
+    """Go marks a stopped timer deleted instead of digging it out of the heap
+    (the heap may be another P's); here its entry goes stale: stop + add
+    gives t a new seq, the old (when, seq, t) entry no longer matches and is
+    dropped when it reaches the top."""
+    rt = _rt()
+    p = rt.allp[0]
+    log = []
+    t = _timer(log, "t")
+    sol.addtimer(rt, t, 1.0)
+    sol.deltimer(rt, t)
+    sol.addtimer(rt, t, 3.0)           # Timer.reset(3)
+    rt.vnow = 1.5
+    sol.run_timers(rt, p)
+    at_15 = list(log)
+    rt.vnow = 3.0
+    sol.run_timers(rt, p)
+    expect((at_15, log), ([], ["t"]), "fired by t=1.5, fired by t=3")
+
+
+# --------------------------------------------------------------- hidden
+
+@hidden
+def test_periodic_timers_rearm_skipping_missed_periods(sol):
+    """A timer with t.period > 0 (a Ticker) is put back on the heap after it
+    fires; periods that already passed are skipped, as Go's runtimer does
+    ("Leave in heap but adjust next time to fire": when += period *
+    (1 + -delta/period)): a 1 s ticker first checked at 3.5 s fires once
+    and next at 4 s."""
+    rt = _rt()
+    p = rt.allp[0]
+    log = []
+    t = _timer(log, "tick", period=1.0)
+    sol.addtimer(rt, t, 1.0)
+    rt.vnow = 3.5
+    sol.run_timers(rt, p)
+    expect((log, t.when, _live(p)), (["tick"], 4.0, [(4.0, "tick")]),
+           "fired, t.when, live heap after run_timers at 3.5")
+    rt.vnow = 4.0
+    sol.run_timers(rt, p)
+    expect((len(log), t.when), (2, 5.0), "ticks and t.when after run_timers at 4.0")
+    expect(sol.deltimer(rt, t), True, "deltimer of a running ticker")
+
+
+@hidden
+def test_timers_due_together_fire_in_the_order_they_were_added(sol):
+    """Entries with the same when come out by seq: the order of addtimer."""
+    rt = _rt()
+    p = rt.allp[0]
+    log = []
+    for name in "qwerty":
+        sol.addtimer(rt, _timer(log, name), 1.0)
+    rt.vnow = 1.0
+    sol.run_timers(rt, p)
+    expect(log, list("qwerty"), "firing order")
+
+
+@hidden
+def test_a_timer_function_may_start_another_timer(sol):
+    """A timer's function runs with the heap in a consistent state: it may
+    add a timer (time.AfterFunc does, through a goroutine); one already due
+    fires in the same run_timers call, a later one stays."""
+    rt = _rt()
+    p = rt.allp[0]
+    log = []
+    later = _timer(log, "later")
+    now = _timer(log, "chained")
+
+    def chain(arg):
+        log.append(arg)
+        sol.addtimer(rt, now, 1.0)
+        sol.addtimer(rt, later, 9.0)
+
+    from reference_runtime.timers import _RTimer
+    sol.addtimer(rt, _RTimer(chain, "first"), 1.0)
+    rt.vnow = 1.0
+    sol.run_timers(rt, p)
+    expect((log, _live(p)), (["first", "chained"], [(9.0, "later")]),
+           "fired, live heap")
+
+
+@hidden
+def test_the_heap_scales_to_many_timers(sol):
+    """50,000 timers in random order fire in order of when: a binary heap
+    (heapq) keeps each operation O(log n), as Go's 4-ary heap does."""
+    import random
+    rng = random.Random(5)
+    rt = _rt()
+    p = rt.allp[0]
+    log = []
+    whens = [rng.random() * 100 for _ in range(50_000)]
+    for w in whens:
+        sol.addtimer(rt, _timer(log, w), w)
+    for step in range(1, 101):
+        rt.vnow = float(step)
+        sol.run_timers(rt, p)
+    expect(log == sorted(whens), True, "timers fired in order of when")
+    expect(len(log), 50_000, "timers fired")
+
+
+@hidden
+def test_sleep_timer_and_ticker_run_on_your_heap(sol):
+    """Whole programs with your addtimer, deltimer and run_timers inside the
+    runtime (virtual clock): sleeping goroutines wake at their times (Go
+    1.19 wakes timers due together as 3, 4, 0, 1, 2: the last readied runs
+    first, from runnext); Timer.stop before and after it fired; a Ticker;
+    time.After in a select."""
+    from reference_runtime import (Timer, Ticker, WaitGroup, after, chan, go, now, select,
+                                   sleep)
+
+    def sleepers():
+        out = []
+        wg = WaitGroup()
+        for i in range(5):
+            wg.add(1)
+            go(lambda i=i: (sleep(0.1), out.append(i), wg.done()))
+        wg.wait()
+        for d in (0.3, 0.1, 0.2):
+            wg.add(1)
+            go(lambda d=d: (sleep(d), out.append((d, round(now(), 9))), wg.done()))
+        wg.wait()
+        return out
+
+    def stopping():
+        t1, t2 = Timer(1.0), Timer(0.5)
+        sleep(0.75)
+        stopped = (t1.stop(), t2.stop())
+        v = t2.c.recv()
+        return stopped, round(v, 9), len(t1.c)
+
+    def ticking():
+        tk = Ticker(0.25)
+        times = [round(tk.c.recv(), 9) for _ in range(4)]
+        tk.stop()
+        i, _ = select(tk.c.recv, after(1.0).recv)
+        return times, i
+
+    parts = {"addtimer": sol.addtimer, "deltimer": sol.deltimer, "run_timers": sol.run_timers}
+    expect(_run(sleepers, parts=parts),
+           [3, 4, 0, 1, 2, (0.1, 0.2), (0.2, 0.3), (0.3, 0.4)], "order of wakeups")
+    expect(_run(stopping, parts=parts), ((True, False), 0.5, 0),
+           "stop() results, t2's fire time, values in t1.c")
+    expect(_run(ticking, parts=parts), ([0.25, 0.5, 0.75, 1.0], 1),
+           "tick times, then the case chosen after stop()")
+
+
+STARTER = '''\
+import heapq
+
+def addtimer(rt, t, when):
+    """Start timer t, firing at `when` (seconds on the run's clock).
+    New seq: rt.timer_seq += 1; t.seq = rt.timer_seq.  Set t.when, and
+    t.p = the P whose heap gets it: rt.curp, or rt.allp[0] if rt.curp is None.
+    Push (when, t.seq, t) on p.timers (a heapq heap)."""
+    ...
+
+def deltimer(rt, t):
+    """Stop t.  Return True if it was pending (t.seq >= 0), else False.
+    Leave its heap entry where it is: setting t.seq = -1 makes it stale."""
+    ...
+
+def run_timers(rt, p):
+    """Run p's due timers (when <= rt.nanotime()), soonest first.  Drop stale
+    entries (entry seq != t.seq).  A periodic timer (t.period > 0) goes back
+    on the heap with a new seq at the next multiple of its period after now;
+    a one-shot timer becomes inactive (t.seq = -1).  Call t.f(t.arg) for each."""
+    ...
+'''
+
+
+def _reference():
+    from reference_runtime import timers
+    return {"addtimer": timers.addtimer, "deltimer": timers.deltimer,
+            "run_timers": timers.run_timers}
+
+
+EXERCISE = Exercise(
+    id="timers",
+    notebook="04",
+    number=4,
+    title="Timers: a heap per P, stale entries, periodic timers",
+    points=15,
+    provides=["addtimer", "deltimer", "run_timers"],
+    statement=(
+        "Write the timer parts of Go's runtime/time.go. Each P has a min-heap p.timers "
+        "(heapq) of (when, seq, t) entries; t is a runtime timer with fields when, period, "
+        "f, arg, seq (-1: not pending) and p. addtimer(rt, t, when): take a new sequence "
+        "number (rt.timer_seq += 1, t.seq = rt.timer_seq), set t.when and t.p, and push "
+        "(when, t.seq, t) on the heap of the current P (rt.curp, or rt.allp[0] when it is "
+        "None). deltimer(rt, t) -> bool: True if t was pending; make it not pending "
+        "(t.seq = -1) without searching the heap: its entry is now stale, as Go marks a "
+        "stopped timer timerDeleted. run_timers(rt, p): while the top entry is due "
+        "(when <= rt.nanotime()), pop it; skip it if stale (seq != t.seq); re-arm a "
+        "periodic timer (period > 0) at the first when + k*period after now, with a new "
+        "seq, skipping missed periods; otherwise set t.seq = -1; call t.f(t.arg). The "
+        "runtime uses your parts for sleep, Timer, Ticker, after and network deadlines. "
+        "Tested on a runtime's Ps directly, then on whole programs with the virtual clock. "
+        "The reference is reference_runtime/timers.py."),
+    starter=STARTER,
+    hints=[
+        "heapq orders tuples field by field: (when, seq, t) sorts by when, and seq breaks "
+        "ties (and is unique, so Python never compares two timer objects).",
+        "Staleness: an entry (when, seq, t) is live only while t.seq == seq. deltimer "
+        "and a re-add both change t.seq, so every older entry of t is ignored when popped.",
+        "Periodic: missed = int((now - when) / t.period); t.when = when + t.period * "
+        "(1 + missed); then a new seq and heappush before calling t.f(t.arg).",
+        "Keep the loop condition on the heap itself (while ts and ts[0][0] <= now): a timer "
+        "function may push new entries while you are running them.",
+    ],
+    tests=collect_tests(globals()),
+    reference=_reference,
+    kind="runtime",
+)
