@@ -332,6 +332,20 @@ def test_timer_reset_after_it_fired_returns_false_and_fires_again():
     assert vrun(main) == (1.0, False, 3.0, 3.0)
 
 
+def test_reset_without_draining_keeps_the_stale_value_and_the_new_firing_is_dropped():
+    """Go before 1.23 (checked with Go 1.19): Reset does not drain the
+    channel, so the value of the first firing is still there, and the
+    second firing finds the slot full and is lost."""
+    def main():
+        t = Timer(1)
+        sleep(2)
+        was_active = t.reset(1)
+        sleep(3)
+        return was_active, t.c.recv(), select(t.c.recv, default)
+
+    assert vrun(main) == (False, 1.0, (1, None))
+
+
 def test_timer_reset_after_stop_rearms_it():
     def main():
         t = Timer(1)
