@@ -386,6 +386,22 @@ def test_after_func_stopped_in_time_never_calls_fn():
     assert vrun(main) == (True, [])
 
 
+def test_sleepers_due_together_wake_through_runnext_as_in_go():
+    """Go 1.19, GOMAXPROCS=1: goroutines 0..3 spawned, each sleeping 10 ms,
+    run 3, 0, 1, 2 (runnext first), so their timers fire in that order;
+    each wakeup goes to runnext, pushing the previous one to the queue:
+    they print 2, 3, 0, 1 (same in every run)."""
+    def main():
+        woke, wg = [], WaitGroup()
+        for i in range(4):
+            wg.add(1)
+            go(lambda i=i: (sleep(0.01), woke.append(i), wg.done()))
+        wg.wait()
+        return woke
+
+    assert vrun(main) == [2, 3, 0, 1]
+
+
 def test_timers_that_expire_together_all_fire_at_that_time():
     """Go does not promise an order among timers due at the same instant
     (Go 1.19 can wake them in reverse); all of them fire, at that time."""
