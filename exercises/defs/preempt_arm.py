@@ -1,0 +1,147 @@
+"""Exercise 07.2: where to arm the async preemption hook — arm_frame (preempt.go's asyncPreempt, in spirit)."""
+from __future__ import annotations
+
+from exercises.core import Exercise, collect_tests, expect, hidden, public
+from exercises.defs.preempt_check import in_goroutine, run_seed, seed_namespace
+
+
+def _which(kinds, sol):
+    """Index (0 = outermost) of the frame arm_frame chose in a chain of the given kinds, or None."""
+    got, frames = in_goroutine(kinds, sol.arm_frame)
+    if got is None:
+        return None
+    for i, f in enumerate(frames):
+        if f is got:
+            return i
+    return f"a frame outside the chain ({getattr(got, 'f_code', got)!r})"
+
+
+@public
+def test_in_user_code_the_interrupted_frame_itself_is_armed(sol):
+    """Interrupted in user code (user <- user <- user): arm the innermost frame, the one interrupted."""
+    expect(_which(["user", "user", "user"], sol), 2, "index of the armed frame (0 = outermost)")
+
+
+@public
+def test_inside_a_library_the_user_frame_that_called_it_is_armed(sol):
+    """Interrupted inside the standard library: arm the user frame that called it.
+
+    Its hook fires when the library call returns to it (the next bytecode
+    that frame runs), which is the first safe point."""
+    expect(_which(["user", "user", "stdlib", "stdlib"], sol), 1,
+           "index of the armed frame (0 = outermost)")
+
+
+@public
+def test_a_callback_from_a_library_is_not_armed(sol):
+    """user <- package <- user: arm the outer user frame, below the package.
+
+    The callback's frame is user code, but a package frame below it may
+    hold a lock: from the goroutine's base upward, user frames count only
+    until the first frame that is not user code."""
+    expect(_which(["user", "library", "user"], sol), 0, "index of the armed frame (0 = outermost)")
+
+
+@public
+def test_no_user_frame_at_the_base_means_nothing_to_arm(sol):
+    """A goroutine running library code from its base (package <- user): None; sysmon asks again later."""
+    expect(_which(["library", "user"], sol), None, "arm_frame result")
+
+
+@hidden
+def test_interrupted_in_the_runtime_the_user_frame_below_is_armed(sol):
+    """Interrupted in the runtime's own code (user <- user <- runtime): arm the user frame that called it."""
+    expect(_which(["user", "user", "runtime"], sol), 1, "index of the armed frame (0 = outermost)")
+
+
+@hidden
+def test_the_goroutine_base_is_never_armed(sol):
+    """A goroutine that is the runtime's code from its base (runtime <- user): None."""
+    expect(_which(["runtime", "user"], sol), None, "arm_frame result")
+
+
+@hidden
+def test_a_deep_stack(sol):
+    """300 user frames, then the standard library: the 300th frame (index 299)."""
+    expect(_which(["user"] * 300 + ["stdlib"], sol), 299, "index of the armed frame")
+
+
+@hidden
+def test_async_mode_preempts_the_seed_program(sol):
+    """The seed's program, loop without calls, preempt="async" with your arm_frame: it terminates.
+
+    One goroutine runs `while True: i += 1`, another prints three times,
+    20 ms apart, main sleeps 90 ms. The SIGURG handler asks your arm_frame
+    where to arm the trace hook; the switch happens there."""
+    got = run_seed({"arm_frame": sol.arm_frame}, "async", False)
+    expect(got, [0, 1, 2], "what the printer printed")
+
+
+@hidden
+def test_a_loop_spending_its_time_in_the_library_is_preempted(sol):
+    """A goroutine that spends most of its time inside json.dumps is still preempted.
+
+    The signal mostly lands inside the standard library: arming the user
+    frame that called it preempts the goroutine as soon as the call returns,
+    so main, sleeping 20 ms, wakes well within a second."""
+    from reference_runtime.sched import Runtime
+    main = seed_namespace()["library_loop"]()
+    late, count = Runtime(gomaxprocs=1, preempt="async", timeout=3,
+                          parts={"arm_frame": sol.arm_frame}).run_main(main, ())
+    expect(count > 0 and late < 1.0, True, f"main woke within a second (it took {late:.3f} s)")
+
+
+STARTER = '''\
+from reference_runtime.preempt import is_user_code   # is_user_code(code) -> bool
+from reference_runtime.sched import Runtime
+GOROUTINE_BASE = Runtime._worker.__code__            # the code of every goroutine's bottom frame
+
+def arm_frame(rt, frame):
+    """SIGURG interrupted the running goroutine at `frame`: which frame should
+    the trace hook be armed on?  Collect the goroutine's frames, from `frame`
+    down through f_back to (not including) the base frame (f_code is
+    GOROUTINE_BASE); then, from the base upward, the frames that are user code
+    (is_user_code(f.f_code)) count until the first one that is not.  Return
+    the innermost frame that counted, or None if the first frame above the
+    base is not user code."""
+    ...
+'''
+
+
+def _reference():
+    from reference_runtime import preempt
+    return {"arm_frame": preempt.arm_frame}
+
+
+EXERCISE = Exercise(
+    id="preempt_arm",
+    notebook="07",
+    number=2,
+    title="Where to arm the async hook: arm_frame",
+    points=8,
+    provides=["arm_frame"],
+    statement=(
+        "Write arm_frame(rt, frame), which the SIGURG handler calls under "
+        "preempt=\"async\" (Go 1.14+). The handler never switches goroutines itself (it may "
+        "have interrupted C code holding a lock: greenlet issue #143); it arms a trace hook on "
+        "one frame, and the switch happens when that frame runs its next bytecode. Which "
+        "frame? The innermost one that is a safe point: list the goroutine's frames from "
+        "`frame` down through f_back to the base frame (f_code is GOROUTINE_BASE, not "
+        "included); walking from the base upward, user frames (is_user_code) count until the "
+        "first frame that is not user code; return the last that counted, or None if there "
+        "is none (sysmon will ask again). Interrupted inside a library, that is the user "
+        "frame that called it, so the goroutine is preempted as soon as the call returns. "
+        "The tests build real stacks of user, library and runtime frames; the hidden ones "
+        "also run the seed's tight-loop program under preempt=\"async\" with your "
+        "arm_frame. Stuck? Read arm_frame in reference_runtime/preempt.py."),
+    starter=STARTER,
+    hints=[
+        "First collect: `chain = []; f = frame; while f is not None and f.f_code is not "
+        "GOROUTINE_BASE: chain.append(f); f = f.f_back` (innermost first).",
+        "Then walk `for f in reversed(chain):` (base upward): remember f while "
+        "is_user_code(f.f_code), and `break` at the first frame that is not.",
+        "Return the frame object itself (the tests compare identity), or None.",
+    ],
+    tests=collect_tests(globals()),
+    reference=_reference,
+)
