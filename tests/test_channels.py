@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from reference_runtime import (Deadlock, FatalError, GStatus, Panic, chan, go, nilchan, run)
+from reference_runtime import (Deadlock, FatalError, GStatus, Panic, WaitGroup, chan, go,
+                               gosched, nilchan, run)
 
 
 def run1(main, **kw):
@@ -271,6 +272,25 @@ def test_close_wakes_every_waiting_receiver_with_none_and_not_ok(wait_parked):
 
     assert run1(main) == [("for", []), ("recv", None),
                           ("recv_ok", (None, False)), ("recv_ok", (None, False))]
+
+
+def test_close_readies_its_waiting_receivers_in_gos_order():
+    """closechan collects the waiters on a gList (a stack) and readies them
+    from its head, each into runnext: so on one P the first waiter runs
+    first, then the rest in reverse.  Go 1.19, GOMAXPROCS=1, receivers
+    spawned 0..3 then Gosched (so they queue as 3, 0, 1, 2), then close:
+    prints woken 3, 2, 1, 0."""
+    def main():
+        c, wg, woken = chan(), WaitGroup(), []
+        for i in range(4):
+            wg.add(1)
+            go(lambda i=i: (c.recv(), woken.append(i), wg.done()))
+        gosched()
+        c.close()
+        wg.wait()
+        return woken
+
+    assert run1(main) == [3, 2, 1, 0]
 
 
 def test_close_makes_every_waiting_sender_panic_send_on_closed_channel(wait_parked):

@@ -168,6 +168,16 @@ def test_nil_channel_cases_with_default_take_the_default():
     assert run1(lambda: select(nilchan.recv, (nilchan.send, 1), default)) == (2, None)
 
 
+def test_select_on_nil_channels_only_blocks_forever_with_wait_reason_select():
+    """Go 1.19: ``select { case <-a: case b <- 1: }`` with a and b nil
+    reports ``goroutine 1 [select]:`` (selectgo parks with waitReasonSelect
+    even when every case is on a nil channel); only ``select {}``
+    (runtime.block) is ``select (no cases)``."""
+    with pytest.raises(Deadlock) as ei:
+        run1(lambda: select(nilchan.recv, (nilchan.send, 1)))
+    assert ei.value.goroutines == [(1, "select")]
+
+
 def test_select_with_no_cases_blocks_forever():
     with pytest.raises(Deadlock) as ei:
         run1(lambda: select())
