@@ -472,6 +472,19 @@ def test_a_goroutine_in_a_blocking_syscall_does_not_block_the_others():
     assert run(main, gomaxprocs=1) == (GStatus.Gsyscall, True)
 
 
+def test_a_goroutine_in_a_syscall_is_not_deadlocked_but_the_program_is_once_it_returns():
+    """Go's checkdead does not count a goroutine in a system call as
+    asleep; when the call returns and the goroutine exits, main is alone
+    and blocked forever."""
+    def main():
+        go(syscall, threading.Event().wait, 0.05)
+        chan().recv()
+
+    with pytest.raises(Deadlock) as ei:
+        run(main, gomaxprocs=1)
+    assert ei.value.goroutines == [(1, "chan receive")]
+
+
 # --------------------------------------------------------------- preemption
 
 def _spinner_program():
@@ -524,3 +537,34 @@ def test_call_preemption_stops_a_loop_that_calls_a_function():
         return "main ran again"
 
     assert run(main, gomaxprocs=1, preempt="calls", timeout=20) == "main ran again"
+
+
+def test_off_the_main_thread_async_preemption_falls_back_to_calls_and_says_so():
+    """Signals reach only the main thread (DESIGN.md): a run started in
+    another thread warns, and still preempts a loop that makes calls."""
+    result = {}
+
+    def step(n):
+        return n + 1
+
+    def in_thread():
+        stop = [False]
+
+        def main():
+            def spin():
+                n = 0
+                while not stop[0]:
+                    n = step(n)
+            go(spin)
+            gosched()
+            stop[0] = True
+            return "main ran again"
+
+        with pytest.warns(RuntimeWarning, match="preempt='calls'"):
+            result["value"] = run(main, gomaxprocs=1, preempt="async", timeout=20)
+
+    t = threading.Thread(target=in_thread)
+    t.start()
+    t.join(60)
+    assert not t.is_alive()
+    assert result == {"value": "main ran again"}
