@@ -11,8 +11,8 @@ import threading
 
 import pytest
 
-from reference_runtime import (Deadlock, GStatus, Mutex, RunTimeout, WaitGroup, WaitReason, chan,
-                               current_goroutine, go, goexit, gomaxprocs, gosched, nilchan,
+from reference_runtime import (Deadlock, GStatus, Mutex, Once, RunTimeout, WaitGroup, WaitReason,
+                               chan, current_goroutine, go, goexit, gomaxprocs, gosched, nilchan,
                                num_goroutine, run, select, sleep, syscall)
 
 
@@ -568,3 +568,151 @@ def test_off_the_main_thread_async_preemption_falls_back_to_calls_and_says_so():
     t.join(60)
     assert not t.is_alive()
     assert result == {"value": "main ran again"}
+
+
+# ------------------------------------------- whole programs, against Go 1.19
+
+def _buffered_producer_consumer(out):
+    wg, c = WaitGroup(), chan(2)
+    wg.add(2)
+
+    def producer():
+        for i in range(6):
+            c.send(i)
+            out.append(f"s{i}")
+        c.close()
+        wg.done()
+
+    def consumer():
+        for v in c:
+            out.append(f"r{v}")
+        wg.done()
+
+    go(producer)
+    go(consumer)
+    wg.wait()
+
+
+def _unbuffered_pipeline(out):
+    wg, a, b = WaitGroup(), chan(), chan()
+    wg.add(3)
+
+    def gen():
+        for i in range(4):
+            a.send(i)
+            out.append(f"g{i}")
+        a.close()
+        wg.done()
+
+    def mul():
+        for v in a:
+            b.send(v * 10)
+            out.append(f"m{v}")
+        b.close()
+        wg.done()
+
+    def printer():
+        for v in b:
+            out.append(f"p{v}")
+        wg.done()
+
+    go(gen)
+    go(mul)
+    go(printer)
+    wg.wait()
+
+
+def _worker_pool(out):
+    wg, jobs, results = WaitGroup(), chan(10), chan(10)
+    for w in range(3):
+        wg.add(1)
+
+        def worker(w=w):
+            for j in jobs:
+                out.append(f"w{w}j{j}")
+                results.send(j * 2)
+            wg.done()
+        go(worker)
+    for j in range(7):
+        jobs.send(j)
+    jobs.close()
+    wg.wait()
+
+
+def _ping_pong_with_gosched(out):
+    wg, ping, pong = WaitGroup(), chan(), chan()
+    wg.add(1)
+
+    def player():
+        for v in ping:
+            out.append(f"pi{v}")
+            gosched()
+            pong.send(v + 1)
+        wg.done()
+
+    go(player)
+    v = 0
+    for _ in range(3):
+        ping.send(v)
+        v = pong.recv()
+        out.append(f"po{v}")
+    ping.close()
+    wg.wait()
+
+
+def _mutex_with_gosched_inside(out):
+    wg, mu = WaitGroup(), Mutex()
+    for g in range(3):
+        wg.add(1)
+
+        def f(g=g):
+            for i in range(3):
+                mu.lock()
+                out.append(f"L{g}{i}")
+                gosched()
+                out.append(f"U{g}{i}")
+                mu.unlock()
+            wg.done()
+        go(f)
+    wg.wait()
+
+
+def _once_with_gosched_inside(out):
+    wg, once = WaitGroup(), Once()
+    for g in range(3):
+        wg.add(1)
+
+        def f(g=g):
+            def init():
+                out.append(f"init{g}")
+                gosched()
+                out.append("initdone")
+            once.do(init)
+            out.append(f"after{g}")
+            wg.done()
+        go(f)
+    wg.wait()
+
+
+# What Go 1.19.8 prints for the same programs written in Go, with
+# runtime.GOMAXPROCS(1) (the same in every run).
+GO_PROGRAMS = [
+    (_buffered_producer_consumer, "s0 s1 s2 r0 r1 r2 r3 s3 s4 s5 r4 r5"),
+    (_unbuffered_pipeline, "m0 p0 g0 g1 m1 g2 p10 p20 m2 m3 p30 g3"),
+    (_worker_pool, "w2j0 w2j1 w2j2 w2j3 w2j4 w2j5 w2j6"),
+    (_ping_pong_with_gosched, "pi0 po1 pi1 po2 pi2 po3"),
+    (_mutex_with_gosched_inside,
+     "L20 U20 L21 U21 L22 U22 L00 U00 L01 U01 L02 U02 L10 U10 L11 U11 L12 U12"),
+    (_once_with_gosched_inside, "init2 initdone after2 after0 after1"),
+]
+
+
+@pytest.mark.parametrize("program, go_output", GO_PROGRAMS,
+                         ids=[p.__name__.strip("_") for p, _ in GO_PROGRAMS])
+@pytest.mark.parametrize("clock", ["real", "virtual"])
+def test_classic_programs_on_one_p_interleave_exactly_as_go(program, go_output, clock):
+    """runnext, the local queue, direct channel handoff and the semaphore
+    queues together fix the order on one P; Go's order is the spec."""
+    out = []
+    run(program, out, gomaxprocs=1, clock=clock, seed=1)
+    assert " ".join(out) == go_output
