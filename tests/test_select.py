@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from reference_runtime import (Deadlock, GStatus, Panic, chan, default, go, nilchan, run,
-                               select)
+from reference_runtime import (Deadlock, GStatus, Panic, WaitGroup, chan, default, go, nilchan,
+                               run, select)
 
 
 def run1(main, **kw):
@@ -436,3 +436,37 @@ def test_select_rejects_what_is_not_a_case_with_a_clear_error(cases):
 
     msg = run1(main)
     assert msg.startswith("select"), msg
+
+
+# ------------------------------------------------- a whole program, against Go
+
+@pytest.mark.parametrize("clock", ["real", "virtual"])
+def test_a_select_server_interleaves_with_its_clients_exactly_as_go(clock):
+    """One case ready at a time, so the order is fixed; Go 1.19 with
+    GOMAXPROCS=1 prints: a1 sent-a1 sent-b2 b2 a3 sent-a3 quit."""
+    def main():
+        out, wg = [], WaitGroup()
+        a, b, quit = chan(), chan(), chan()
+        wg.add(1)
+
+        def server():
+            while True:
+                i, v = select(a.recv, b.recv, quit.recv)
+                if i == 2:
+                    out.append("quit")
+                    wg.done()
+                    return
+                out.append(f"{'ab'[i]}{v}")
+
+        go(server)
+        a.send(1)
+        out.append("sent-a1")
+        b.send(2)
+        out.append("sent-b2")
+        a.send(3)
+        out.append("sent-a3")
+        quit.close()
+        wg.wait()
+        return " ".join(out)
+
+    assert run1(main, clock=clock) == "a1 sent-a1 sent-b2 b2 a3 sent-a3 quit"

@@ -417,3 +417,37 @@ def test_timers_that_expire_together_all_fire_at_that_time():
     assert got == [(i, 1.0) for i in range(5)]
     assert timer_values == [1.0, 1.0, 1.0]
     assert t == 1.0
+
+
+# ----------------------------------------------- whole programs, against Go
+
+def test_select_with_after_as_a_timeout_gives_gos_results():
+    """Workers that take 10, 70 and 40 ms, each racing a 55 ms time.After:
+    Go 1.19 prints ok0 ok2 timeout1."""
+    def main():
+        res = chan(3)
+        for i, d in enumerate([0.010, 0.070, 0.040]):
+            def worker(i=i, d=d):
+                c = chan(1)
+                go(lambda: (sleep(d), c.send(i)))
+                k, v = select(c.recv, after(0.055).recv)
+                res.send(f"ok{v}" if k == 0 else f"timeout{i}")
+            go(worker)
+        return " ".join(res.recv() for _ in range(3))
+
+    assert vrun(main) == "ok0 ok2 timeout1"
+
+
+def test_tick_until_a_deadline_gives_gos_ticks():
+    """A 20 ms ticker until a 75 ms time.After: Go 1.19 prints tick1 tick2
+    tick3 done."""
+    def main():
+        out, ticks, done = [], tick(0.020), after(0.075)
+        while True:
+            k, _ = select(ticks.recv, done.recv)
+            if k == 1:
+                out.append("done")
+                return " ".join(out)
+            out.append(f"tick{len(out) + 1}")
+
+    assert vrun(main) == "tick1 tick2 tick3 done"
