@@ -83,8 +83,8 @@ def test_a_fatal_error_prints_fatal_error_and_exits_2(run_cli):
             Mutex().unlock()
     """)
     assert r.returncode == 2
-    assert r.stderr.startswith("fatal error: sync: unlock of unlocked mutex\n")
-    assert not r.stderr.startswith("panic:")
+    assert r.stderr.startswith("fatal error: sync: unlock of unlocked mutex\n\n"
+                               "goroutine 1 [running]:\n")
 
 
 def test_a_deadlock_prints_gos_report_with_the_blocked_goroutines_and_exits_2(run_cli):
