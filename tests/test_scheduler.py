@@ -7,6 +7,7 @@ the _G states and waitReason strings).
 """
 from __future__ import annotations
 
+import os
 import threading
 
 import pytest
@@ -425,6 +426,16 @@ def test_gomaxprocs_below_one_does_not_change_the_setting():
 def test_gomaxprocs_defaults_to_the_environment_variable(monkeypatch):
     monkeypatch.setenv("GOMAXPROCS", "3")
     assert run(gomaxprocs) == 3
+
+
+@pytest.mark.parametrize("env", [None, "", "zero", "0", "-2"])
+def test_gomaxprocs_defaults_to_the_cpu_count_without_a_valid_environment_variable(
+        monkeypatch, env):
+    if env is None:
+        monkeypatch.delenv("GOMAXPROCS", raising=False)
+    else:
+        monkeypatch.setenv("GOMAXPROCS", env)
+    assert run(gomaxprocs) == (os.cpu_count() or 1)
 
 
 def test_gomaxprocs_must_be_a_positive_int():
