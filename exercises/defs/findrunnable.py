@@ -231,9 +231,17 @@ def test_the_schedule_is_gos(sol):
         events = []
         Runtime(gomaxprocs=4, clock="virtual", seed=11, trace=events,
                 parts={"findrunnable": part}).run_main(main, ())
-        return [(round(e.time, 9), e.p, e.goid) for e in events if e.kind == "run"]
+        out = []
+        for e in events:
+            # the schedule, not the trace's verbosity: a repeated run event is one decision
+            if e.kind == "run" and (not out or out[-1] != (round(e.time, 9), e.p, e.goid)):
+                out.append((round(e.time, 9), e.p, e.goid))
+        return out
 
-    expect(runs(sol.findrunnable), runs(sched.findrunnable), "run events (time, p, goid)")
+    def go_findrunnable(rt, p):          # Go's, plugged in as a replaced part too
+        return sched.findrunnable(rt, p)
+
+    expect(runs(sol.findrunnable), runs(go_findrunnable), "run events (time, p, goid)")
 
 
 @hidden

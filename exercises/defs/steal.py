@@ -209,9 +209,17 @@ def test_the_schedule_is_gos(sol):
         rt = Runtime(gomaxprocs=4, clock="virtual", seed=7, trace=events,
                      parts={"runqsteal": part})
         rt.run_main(_spawn_program(300, 0.001, 0.00002), ())
-        return [(round(e.time, 9), e.p, e.goid) for e in events if e.kind == "run"]
+        out = []
+        for e in events:
+            # the schedule, not the trace's verbosity: a repeated run event is one decision
+            if e.kind == "run" and (not out or out[-1] != (round(e.time, 9), e.p, e.goid)):
+                out.append((round(e.time, 9), e.p, e.goid))
+        return out
 
-    expect(runs(sol.runqsteal), runs(runq.runqsteal), "run events (time, p, goid)")
+    def go_runqsteal(rt, p, victim, steal_runnext):   # Go's, as a replaced part too
+        return runq.runqsteal(rt, p, victim, steal_runnext)
+
+    expect(runs(sol.runqsteal), runs(go_runqsteal), "run events (time, p, goid)")
 
 
 STARTER = '''\
