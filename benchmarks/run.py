@@ -68,6 +68,7 @@ def go_version() -> str | None:
 def measure(peer: str, workload: str, size: int, timeout: float, env: dict) -> dict:
     """One measurement in a fresh process: the worker's JSON line, or an error."""
     cmd = [sys.executable, WORKER, peer, workload, str(size)]
+    load = os.getloadavg()[0]
     t0 = time.monotonic()
     try:
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env,
@@ -84,6 +85,7 @@ def measure(peer: str, workload: str, size: int, timeout: float, env: dict) -> d
     except ValueError as e:
         return {"error": f"bad JSON from worker: {e}"}
     out["wall_s"] = wall
+    out["load1"] = load
     return out
 
 

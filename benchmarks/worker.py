@@ -41,8 +41,14 @@ def main(argv: list[str]) -> int:
         sys.stderr.write(f"peer {peer} does not implement {workload}\n")
         return 3
     _common.CONTEXT.update(peer=peer, workload=workload, size=size)
+    import time
+    w0, c0 = time.perf_counter(), time.process_time()
     result = fn(size)
+    wall, cpu = time.perf_counter() - w0, time.process_time() - c0
     line = dict(_common.CONTEXT)
+    # CPU time of the process (all its threads) over wall time of the call:
+    # well under 1 for a single-threaded peer means other processes took the CPU
+    line["cpu_frac"] = round(cpu / wall, 3) if wall > 0 else None
     line.update(result)
     sys.stdout.write(json.dumps(line) + "\n")
     sys.stdout.flush()
