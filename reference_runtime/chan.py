@@ -28,6 +28,9 @@ from . import sched
 from .errors import CLOSE_OF_CLOSED, CLOSE_OF_NIL, SEND_ON_CLOSED, Panic
 from .g import Sudog, WaitReason
 
+_CHAN_SEND = WaitReason.CHAN_SEND
+_CHAN_RECEIVE = WaitReason.CHAN_RECEIVE
+
 
 def _dequeue(q: deque):
     """Next waiter that can still be woken (Go's waitq.dequeue): skip the
@@ -69,8 +72,14 @@ class Chan:
             raise Panic(SEND_ON_CLOSED)
         rq = self.recvq
         if rq:
-            sg = _dequeue(rq)
-            if sg is not None:
+            sg = rq.popleft()
+            sel = sg.sel
+            if sel is not None:
+                if sel.done:
+                    sg = _dequeue(rq)     # skip sudogs of selects already won
+                else:
+                    sel.done = True
+            if sg is not None:            # hand v straight to the waiting receiver
                 sg.elem = v
                 sg.success = True
                 g = sg.g
@@ -84,10 +93,16 @@ class Chan:
         if rt is None:
             sched.getrt()
         g = rt.curg
-        sg = Sudog(g, v, self, None, 0)
-        self.sendq.append(sg)
-        g.waiting = (self.sendq, sg)
-        rt.gopark(WaitReason.CHAN_SEND)
+        sg = g.sudog                      # one sudog per G, reused (Go's acquireSudog cache)
+        if sg is None:
+            sg = g.sudog = Sudog(g, None, None, None, 0)
+        sg.elem = v
+        sg.c = self
+        sg.success = False
+        sq = sg.q = self.sendq
+        sq.append(sg)
+        g.waiting = sg
+        rt.gopark(_CHAN_SEND)
         g.waiting = None
         if not sg.success:
             raise Panic(SEND_ON_CLOSED)
@@ -117,31 +132,25 @@ class Chan:
     def recv(self) -> object:
         """Receive (``<-ch``): blocks until a value arrives; None once the
         channel is closed and drained."""
-        buf = self.buf
-        if buf:
-            v = buf.popleft()
-            sq = self.sendq
-            if sq:
-                sg = _dequeue(sq)
-                if sg is not None:      # a sender waited for room: its value joins the tail
-                    buf.append(sg.elem)
-                    sg.success = True
-                    g = sg.g
-                    g.param = sg
-                    sched.current.goready(g)
-            return v
         sq = self.sendq
-        if sq:
-            sg = _dequeue(sq)
-            if sg is not None:          # unbuffered: take the value from the sender
+        if sq and not self.buf:           # unbuffered, a sender waiting: the common case
+            sg = sq.popleft()
+            sel = sg.sel
+            if sel is not None:
+                if sel.done:
+                    sg = _dequeue(sq)
+                else:
+                    sel.done = True
+            if sg is not None:
                 sg.success = True
                 g = sg.g
                 g.param = sg
                 sched.current.goready(g)
                 return sg.elem
-        if self.closed:
-            return None
-        return self._block_recv()[0]
+            return self.recv_ok()[0]
+        if self.buf or self.closed:
+            return self.recv_ok()[0]
+        return self._recv_block()[0]
 
     def recv_ok(self) -> tuple:
         """Receive with Go's comma-ok (``v, ok := <-ch``): ``(v, True)`` for
@@ -152,7 +161,7 @@ class Chan:
             sq = self.sendq
             if sq:
                 sg = _dequeue(sq)
-                if sg is not None:
+                if sg is not None:        # a sender waited for room: its value joins the tail
                     buf.append(sg.elem)
                     sg.success = True
                     g = sg.g
@@ -161,8 +170,14 @@ class Chan:
             return v, True
         sq = self.sendq
         if sq:
-            sg = _dequeue(sq)
-            if sg is not None:
+            sg = sq.popleft()
+            sel = sg.sel
+            if sel is not None:
+                if sel.done:
+                    sg = _dequeue(sq)
+                else:
+                    sel.done = True
+            if sg is not None:            # unbuffered: take the value from the sender
                 sg.success = True
                 g = sg.g
                 g.param = sg
@@ -170,17 +185,24 @@ class Chan:
                 return sg.elem, True
         if self.closed:
             return None, False
-        return self._block_recv()
+        return self._recv_block()
 
-    def _block_recv(self) -> tuple:
+    def _recv_block(self) -> tuple:
+        """Park on recvq until a sender hands a value over, or close."""
         rt = sched.current
         if rt is None:
             sched.getrt()
         g = rt.curg
-        sg = Sudog(g, None, self, None, 0)
-        self.recvq.append(sg)
-        g.waiting = (self.recvq, sg)
-        rt.gopark(WaitReason.CHAN_RECEIVE)
+        sg = g.sudog                      # one sudog per G, reused
+        if sg is None:
+            sg = g.sudog = Sudog(g, None, None, None, 0)
+        sg.elem = None
+        sg.c = self
+        sg.success = False
+        rq = sg.q = self.recvq
+        rq.append(sg)
+        g.waiting = sg
+        rt.gopark(_CHAN_RECEIVE)
         g.waiting = None
         return sg.elem, sg.success
 

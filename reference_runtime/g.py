@@ -90,7 +90,9 @@ class G:
         "param",         # value passed by the waker (goready) to the parked G
         "preempt",       # preemption requested (Go's gp.preempt)
         "timer",         # this G's sleep timer, reused (Go's gp.timer)
-        "waiting",       # (queue, entry) pairs this G is enqueued in while parked
+        "waiting",       # what this G is enqueued in while parked: a Sudog, a list of
+                         # them (select), or a (queue, entry) pair (semaphores)
+        "sudog",         # this G's own sudog, reused by every plain channel operation
         "gopc",          # (code, line) of the go statement that created it
         "syscall_result",
         "parent_goid",
@@ -112,6 +114,7 @@ class G:
         self.preempt = False
         self.timer = None
         self.waiting = None
+        self.sudog = None
         self.gopc = None
         self.syscall_result = None
         self.parent_goid = 0
@@ -127,12 +130,33 @@ class Sudog:
     """A G waiting on a channel (Go's ``sudog``): one per channel a goroutine
     waits on, so a select over three channels has three."""
 
-    __slots__ = ("g", "elem", "c", "sel", "success", "case")
+    __slots__ = ("g", "elem", "c", "sel", "success", "case", "q")
 
-    def __init__(self, g: G, elem: object, c: object, sel: object, case: int) -> None:
+    def __init__(self, g: G, elem: object, c: object, sel: object, case: int,
+                 q: object = None) -> None:
         self.g = g
         self.elem = elem
         self.c = c
         self.sel = sel          # the Select this sudog belongs to, or None
         self.success = False    # True: woken by a value; False: by close
         self.case = case
+        self.q = q              # the wait queue it is in (recvq or sendq)
+
+
+def release_waiting(g: G) -> None:
+    """Take a G that will never run again off the wait queues it is in
+    (used when a run ends: channels and sync objects can outlive it)."""
+    w = g.waiting
+    g.waiting = None
+    if w is None:
+        return
+    items = w if isinstance(w, list) else [w]
+    for item in items:
+        if isinstance(item, Sudog):
+            q, entry = item.q, item
+        else:
+            q, entry = item
+        try:
+            q.remove(entry)
+        except (ValueError, AttributeError):
+            pass

@@ -235,7 +235,7 @@ class Preempter:
         if target is None:
             return                       # no user code on this stack: sysmon asks again
         self.saved = ("trace", sys.gettrace(), target, target.f_trace, target.f_trace_opcodes)
-        self.armed = True
+        self.armed = rt.hook_armed = True
         self.armed_g = g
         target.f_trace = self._trace_hook
         target.f_trace_opcodes = True
@@ -243,14 +243,14 @@ class Preempter:
 
     def _arm_profile(self, g) -> None:
         self.saved = ("profile", sys.getprofile())
-        self.armed = True
+        self.armed = self.rt.hook_armed = True
         self.armed_g = g
         sys.setprofile(self._profile_hook)
 
     def disarm(self) -> None:
         """Remove the hook and restore the tracer/profiler it displaced."""
         saved = self.saved
-        self.armed = False
+        self.armed = self.rt.hook_armed = False
         self.armed_g = None
         self.saved = None
         if saved is None:

@@ -52,8 +52,10 @@ import greenlet
 from . import errors
 from .errors import Deadlock, FatalError, Goexit, RunTimeout
 from .g import G, Gdead, Grunnable, Grunning, Gsyscall, Gwaiting, WaitReason
-from .runq import GLOBAL_CHECK_PERIOD, P, PStatus
+from . import runq
+from .runq import GLOBAL_CHECK_PERIOD, RUNQ_SIZE, P, PStatus
 
+_PRUNNING = PStatus.Prunning
 FORCE_PREEMPT_NS = 0.010   # forcePreemptNS: a G may run 10 ms before sysmon preempts it
 GOID_CACHE_BATCH = 16      # _GoidCacheBatch: goids are handed to Ps in batches
 
@@ -137,6 +139,7 @@ class Runtime:
         # clocks: now() is seconds since the run started
         self.t0 = time.monotonic()
         self.vnow = 0.0
+        self.coarse_now = 0.0             # updated by sysmon (real) or with vnow (virtual)
         self.nanotime = self._virtual_now if self.virtual else self._real_now
 
         # Ps
@@ -183,6 +186,7 @@ class Runtime:
         self.netpoller = None             # created in start()
         self.sysmon = None
         self.preempter = None
+        self.hook_armed = False           # a preemption hook is armed (preempt.py)
         self.syscalls = None
         self.timer_seq = 0
         self.host_thread = None
@@ -202,6 +206,11 @@ class Runtime:
             chosen.update(parts)
         for name, fn in chosen.items():
             setattr(self, name, fn)
+        # fast paths inline the reference parts; off when a part is replaced
+        ref = default_parts()
+        self.fast_runq = chosen["runqput"] is ref["runqput"]
+        self.fast_sched = all(chosen[n] is ref[n] for n in
+                              ("findrunnable", "nextg", "runqget", "runqput", "globrunqget"))
 
         for p in reversed(self.allp):
             self._pidleput(p)
@@ -342,11 +351,9 @@ class Runtime:
         """Park the running G with a wait reason and run something else.
         Returns when goready() makes it runnable and it is scheduled again."""
         g = self.curg
-        if self.exiting:
-            raise greenlet.GreenletExit
         g.status = Gwaiting
         g.wait_reason = reason
-        g.waitsince = self.nanotime()
+        g.waitsince = self.coarse_now     # approximate, as Go's (set lazily by its GC)
         if self.tracing:
             self.trace_event("park", self.curp, g, reason)
         self._schedule()
@@ -356,14 +363,20 @@ class Runtime:
         as soon as the current G stops (Go's ready)."""
         g.status = Grunnable
         g.wait_reason = ""
-        p = self.curp
-        if p is None or p.status != PStatus.Prunning:
+        p = self.curp                     # the caller's P: running, by invariant
+        if p is None:
             self.runq.append(g)
             if self.tracing:
                 self.trace_event("ready", None, g, "global")
             self.wakep()
             return
-        self.runqput(self, p, g, True)
+        if self.fast_runq:
+            old = p.runnext               # runqput(next=True), inlined
+            p.runnext = g
+            if old is not None:
+                runq.runqput(self, p, old, False)
+        else:
+            self.runqput(self, p, g, True)
         if self.tracing:
             self.trace_event("ready", p, g)
         if self.npidle and not self.nmspinning:
@@ -412,15 +425,51 @@ class Runtime:
         the host to the next P with work.  Runs on the stopped G's stack."""
         if self.exiting:
             raise greenlet.GreenletExit
-        self.curg = None
+        if self.hook_armed:
+            self.preempter.disarm()       # a preemption request is moot once the G stops
         p = self.curp
-        if p is not None and p.status == PStatus.Prunning:
+        if self.fast_sched and not self.readyps and not self.inbox and p is not None \
+                and p.status == _PRUNNING:
+            # The common case, inlined (the same choices as findrunnable and
+            # execute): this P alone has work, no timer is due, and it is not
+            # the 61st schedule with the global queue waiting.
+            ts = p.timers
+            if (not ts or ts[0][0] > self.nanotime()) and (
+                    not self.runq or p.schedtick % GLOBAL_CHECK_PERIOD):
+                g = p.runnext
+                if g is not None:
+                    p.runnext = None              # runnext inherits the time slice
+                else:
+                    h = p.runqhead
+                    if h != p.runqtail:
+                        i = h % RUNQ_SIZE
+                        g = p.runq[i]
+                        p.runq[i] = None
+                        p.runqhead = h + 1
+                        p.schedtick += 1
+                        if self.virtual:
+                            p.schedwhen = self.vnow
+                if g is not None:
+                    prev = self.curg
+                    m = p.m
+                    m.curg = g
+                    g.m = m
+                    g.status = Grunning
+                    g.preempt = False
+                    self.curg = g
+                    if self.tracing:
+                        self.trace_event("run", p, g)
+                    glet = g.glet
+                    if glet is None:
+                        self._switch_to(p, g)
+                    elif prev is None or glet is not prev.glet:
+                        glet.switch()
+                    return
+        self.curg = None
+        if p is not None and p.status == _PRUNNING:
             p.m.curg = None
             if self._pick(p):
                 self.readyps.append(p)
-        pre = self.preempter
-        if pre is not None and pre.armed:
-            pre.disarm()
         self._dispatch()
 
     def _dispatch(self) -> None:
@@ -475,7 +524,7 @@ class Runtime:
         g.preempt = False
         if not inherit:
             p.schedtick += 1
-            p.schedwhen = self.nanotime()
+            p.schedwhen = self.vnow       # virtual clock's time slices (sysmon watches real ones)
         if m.spinning:
             m.spinning = False
             self.nmspinning -= 1
@@ -529,7 +578,7 @@ class Runtime:
                 if cands:
                     t = min(cands)
                     if t > self.vnow:
-                        self.vnow = t
+                        self.vnow = self.coarse_now = t
                         if self.schedtrace:
                             self.sysmon.virtual_schedtrace()
                     self._wake_busy()
@@ -815,6 +864,9 @@ class Runtime:
         """Unwind every goroutine still alive, running its finally blocks,
         so that nothing of this run outlives it."""
         self.exiting = True
+        from .g import release_waiting
+        for g in self.allg:
+            release_waiting(g)            # channels and sync objects may outlive the run
         me = greenlet.getcurrent()
         for glet in self.glets:
             if glet and not glet.dead and glet is not me:

@@ -136,10 +136,10 @@ def select(*cases):
     sel = Select()
     waiting = []
     for i, kind, c, v in scases:
-        sg = Sudog(g, v, c, sel, i)
         q = c.sendq if kind == _SEND else c.recvq
+        sg = Sudog(g, v, c, sel, i, q)
         q.append(sg)
-        waiting.append((q, sg))
+        waiting.append(sg)
     g.waiting = waiting
     g.param = None
     rt.gopark(WaitReason.SELECT)
@@ -147,9 +147,9 @@ def select(*cases):
     won = g.param
     g.param = None
     g.waiting = None
-    for q, sg in waiting:
+    for sg in waiting:
         if sg is not won:
-            _remove(q, sg)
+            _remove(sg.q, sg)
     i = won.case
     kind = None
     for j, k, c, v in scases:

@@ -75,6 +75,8 @@ class Sysmon:
             if wait(delay):
                 return
             now = time.monotonic()
+            if not rt.virtual:
+                rt.coarse_now = now - rt.t0
             n = self._retake(now)
             idle = 0 if n else idle + 1
             if rt.schedtrace and not rt.virtual:

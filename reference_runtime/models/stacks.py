@@ -386,7 +386,11 @@ class Machine:
     # -- locals: addressed from SP, as compiled code does
     def addr(self, g: G, off: int, level: int = 0) -> int:
         """Address of the local at offset off in a frame (level 0: innermost)."""
-        fn, sp = frames(g)[level]
+        if not 0 <= level < len(g.frames):
+            raise IndexError(f"no frame at level {level}: g has {len(g.frames)} frames")
+        sp = g.sched.sp
+        for i in range(1, level + 1):
+            sp += g.frames[-i].size
         return sp + off
 
     def load(self, g: G, off: int, level: int = 0) -> int:
