@@ -1,0 +1,203 @@
+"""Exercise 03.3: G reuse — gfget and gfput (Go's free list of dead Gs, proc.go)."""
+from __future__ import annotations
+
+from exercises.core import Exercise, collect_tests, expect, hidden, public
+
+
+def _rt():
+    from reference_runtime.sched import Runtime
+    return Runtime(gomaxprocs=1, clock="virtual")
+
+
+def _dead(n, first=1):
+    from reference_runtime.g import G, Gdead
+    out = []
+    for i in range(n):
+        g = G()
+        g.goid = first + i
+        g.status = Gdead
+        out.append(g)
+    return out
+
+
+def _goid(g):
+    return None if g is None else g.goid
+
+
+def _spawner(n, batch):
+    """main for the whole-program tests: n goroutines, `batch` alive at a time."""
+    def main():
+        from reference_runtime import go, gosched, num_goroutine, runtime
+        done = []
+        for _ in range(n // batch):
+            for _ in range(batch):
+                go(lambda: done.append(1))
+            while num_goroutine() > 1:
+                gosched()
+        return len(done), runtime().nallg
+    return main
+
+
+# -- public ------------------------------------------------------------------
+
+@public
+def test_an_empty_free_list_gives_none(sol):
+    """gfget with nothing on rt.gfree returns None (newproc then allocates a new G)."""
+    rt = _rt()
+    expect(_goid(sol.gfget(rt)), None, "gfget(rt) with an empty free list")
+
+
+@public
+def test_a_freed_g_is_kept_on_rt_gfree(sol):
+    """gfput(rt, g) keeps the record on the free list rt.gfree."""
+    rt = _rt()
+    g, = _dead(1)
+    sol.gfput(rt, g)
+    expect([x.goid for x in rt.gfree], [1], "goids on rt.gfree")
+
+
+@public
+def test_the_last_freed_g_is_reused_first(sol):
+    """The free list is a stack, as Go's gList: gfget returns the G freed last, and takes it off."""
+    rt = _rt()
+    a, b, c = _dead(3)
+    for g in (a, b, c):
+        sol.gfput(rt, g)
+    got = [sol.gfget(rt) for _ in range(4)]
+    expect([_goid(g) for g in got], [3, 2, 1, None], "goids from four gfget calls")
+    expect(got[0] is c, True, "gfget returns the very record that was freed")
+
+
+@public
+def test_a_program_allocates_only_as_many_gs_as_are_alive_at_once(sol):
+    """2,000 goroutines, at most 50 alive at a time, with your parts: at most 51 G records
+    are ever allocated (rt.nallg), main included."""
+    from reference_runtime.sched import Runtime
+    rt = Runtime(gomaxprocs=1, clock="virtual",
+                 parts={"gfget": sol.gfget, "gfput": sol.gfput})
+    done, nallg = rt.run_main(_spawner(2000, 50), ())
+    expect(done, 2000, "goroutines that ran")
+    expect(nallg <= 51, True, f"at most 51 G records allocated (got {nallg})")
+
+
+# -- hidden ------------------------------------------------------------------
+
+@hidden
+def test_gfget_never_hands_out_the_same_g_twice(sol):
+    """Each freed G comes back once: after gfget takes it, the free list no longer holds it."""
+    rt = _rt()
+    gs = _dead(5)
+    for g in gs:
+        sol.gfput(rt, g)
+    got = [sol.gfget(rt) for _ in range(5)]
+    expect(len({id(g) for g in got}), 5, "distinct records from five gfget calls")
+    expect(list(rt.gfree), [], "rt.gfree afterwards")
+
+
+@hidden
+def test_puts_and_gets_interleave_as_a_stack(sol):
+    """put 1, put 2, get, put 3, get, get -> 2, 3, 1."""
+    rt = _rt()
+    a, b, c = _dead(3)
+    sol.gfput(rt, a)
+    sol.gfput(rt, b)
+    x = sol.gfget(rt)
+    sol.gfput(rt, c)
+    got = [x, sol.gfget(rt), sol.gfget(rt)]
+    expect([_goid(g) for g in got], [2, 3, 1], "goids in the order gfget returned them")
+
+
+@hidden
+def test_a_reused_record_describes_the_new_goroutine(sol):
+    """With your parts, a G object kept by the program after its goroutine ended is reused
+    for the next go statement: same object, new goid (as in Go)."""
+    from reference_runtime import go, gosched
+    from reference_runtime.sched import Runtime
+
+    def main():
+        first = go(lambda: None)
+        old_goid = first.goid
+        gosched()                          # it runs and exits
+        second = go(lambda: None)
+        return first is second, old_goid, second.goid
+
+    got = Runtime(gomaxprocs=1, clock="virtual",
+                  parts={"gfget": sol.gfget, "gfput": sol.gfput}).run_main(main, ())
+    expect(got, (True, 2, 3), "(same record, first goid, second goid)")
+
+
+@hidden
+def test_many_goroutines_on_several_ps_with_your_free_list(sol):
+    """10,000 goroutines on 2 Ps, a WaitGroup and a channel: every one runs, goids are
+    unique, and far fewer records than goroutines are allocated."""
+    from reference_runtime import WaitGroup, chan, go, runtime
+    from reference_runtime.sched import Runtime
+
+    def main():
+        seen = set()
+        c = chan(16)
+        wg = WaitGroup()
+
+        def collect():
+            for goid in c:
+                seen.add(goid)
+        go(collect)
+        for i in range(100):
+            for _ in range(100):
+                wg.add(1)
+                go(lambda: (c.send(runtime().curg.goid), wg.done()))
+            wg.wait()
+        c.close()
+        return len(seen), runtime().nallg
+
+    n, nallg = Runtime(gomaxprocs=2, clock="virtual", seed=1,
+                       parts={"gfget": sol.gfget, "gfput": sol.gfput}).run_main(main, ())
+    expect(n, 10_000, "distinct goids seen")
+    expect(nallg < 1_000, True, f"fewer than 1,000 G records allocated (got {nallg})")
+
+
+STARTER = '''\
+def gfget(rt):
+    """A dead G to reuse for a new goroutine, or None if the free list rt.gfree
+    (a Python list) is empty.  Take the G freed last: Go's free list is a stack."""
+    ...
+
+def gfput(rt, g):
+    """Goroutine g has exited (its status is Gdead): keep its record on rt.gfree
+    for the next go statement."""
+    ...
+'''
+
+
+def _reference():
+    from reference_runtime import sched
+    return {"gfget": sched.gfget, "gfput": sched.gfput}
+
+
+EXERCISE = Exercise(
+    id="greuse",
+    notebook="03",
+    number=3,
+    title="G reuse: the free list of dead goroutines (gfget, gfput)",
+    points=5,
+    provides=["gfget", "gfput"],
+    statement=(
+        "Write gfput(rt, g) and gfget(rt), Go's free list of dead goroutines "
+        "(runtime/proc.go). When a goroutine exits, goexit0 calls gfput: keep its G record "
+        "on rt.gfree (a list). A go statement (newproc) first calls gfget: return the G "
+        "freed last, taken off the list, or None when the list is empty (newproc then "
+        "allocates a new G). So a program that starts a million short goroutines "
+        "allocates only as many records as are alive at once. The public tests call your "
+        "functions on a runtime's free list and run 2,000 goroutines with them; hidden "
+        "tests check the stack order, that a record is never handed out twice, that a "
+        "reused record describes its new goroutine, and 10,000 goroutines on 2 Ps. "
+        "Stuck? Read gfget and gfput in reference_runtime/sched.py."),
+    starter=STARTER,
+    hints=[
+        "rt.gfree is a plain Python list; a list used as a stack: append to put, pop() to get.",
+        "gfget must return None, not raise, when the list is empty: "
+        "`return rt.gfree.pop() if rt.gfree else None`.",
+    ],
+    tests=collect_tests(globals()),
+    reference=_reference,
+)

@@ -1,0 +1,7 @@
+def gfget(rt):
+    # Go's gList is a stack: the G freed last is reused first (its record,
+    # and in Go its stack, are the most likely to still be in the caches).
+    return rt.gfree.pop() if rt.gfree else None
+
+def gfput(rt, g):
+    rt.gfree.append(g)
