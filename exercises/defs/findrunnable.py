@@ -29,10 +29,15 @@ class _Spy:
         self.steal_result = steal
         parts = {"run_timers": self._run_timers, "nextg": self._nextg,
                  "stealwork": self._stealwork}
-        self.rt = Runtime(gomaxprocs=n_ps, clock="virtual", parts=parts)
+        spy = self
+
+        class SpyRuntime(Runtime):          # injectglist is a method, not a part
+            def injectglist(self, gs):
+                spy._inject(gs)
+
+        self.rt = SpyRuntime(gomaxprocs=n_ps, clock="virtual", parts=parts)
         self.p = self.rt.allp[0]
         self.injected = []
-        self.rt.injectglist = self._inject
         if poll is not None or waiters:
             self.rt.netpoller = _FakePoller(self, poll or [], waiters)
 

@@ -71,8 +71,8 @@ def test_async_mode_preempts_the_seed_program(sol):
     """The seed's program, loop without calls, preempt="async" with your arm_frame: it terminates.
 
     One goroutine runs `while True: i += 1`, another prints three times,
-    20 ms apart, main sleeps 90 ms. The SIGURG handler asks your arm_frame
-    where to arm the trace hook; the switch happens there."""
+    20 ms apart, and main waits for it. The SIGURG handler asks your
+    arm_frame where to arm the trace hook; the switch happens there."""
     got = run_seed({"arm_frame": sol.arm_frame}, "async", False)
     expect(got, [0, 1, 2], "what the printer printed")
 

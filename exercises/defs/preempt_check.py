@@ -68,7 +68,7 @@ def in_goroutine(kinds, check):
 
 # The seed article's program, compiled as user code wherever the course is installed.
 SEED_SRC = '''\
-from reference_runtime import go, sleep
+from reference_runtime import chan, go, sleep
 
 def tick():
     return None
@@ -77,6 +77,8 @@ def seed_program(loop_calls_a_function, ticks=3):
     printed = []
 
     def main():
+        done = chan()
+
         def spin():
             i = 0
             if loop_calls_a_function:
@@ -91,10 +93,11 @@ def seed_program(loop_calls_a_function, ticks=3):
             for k in range(ticks):
                 printed.append(k)
                 sleep(0.02)
+            done.send(True)
 
         go(spin)
         go(printer)
-        sleep(0.02 * ticks + 0.03)
+        done.recv()          # the seed's main blocks forever (select {}); ours until the ticks are done
         return list(printed)
     return main
 
@@ -191,8 +194,8 @@ def test_calls_mode_preempts_the_seed_program_when_its_loop_calls_a_function(sol
     """The seed's program (Go 1.2-1.13, preempt="calls"): the loop calls tick(), so it is preempted.
 
     A goroutine spins forever calling a function, another prints three
-    times, 20 ms apart, main sleeps 90 ms; with your safe_point checking each
-    call, the printer gets the P back and main returns."""
+    times, 20 ms apart, and main waits for it; with your safe_point checking
+    each call, the printer gets the P back and main returns."""
     got = run_seed({"safe_point": sol.safe_point}, "calls", True)
     expect(got, [0, 1, 2], "what the printer printed")
 
