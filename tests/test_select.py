@@ -253,6 +253,20 @@ def test_a_blocked_select_is_completed_by_exactly_one_case(wait_parked):
     assert run1(main) == ((1, None), (0, "first"))
 
 
+def test_a_finished_selects_send_case_no_longer_offers_its_value(wait_parked):
+    """The mirror image: a select waiting to send on a and receive on b,
+    completed by b; a receive on a must not take the value it offered."""
+    def main():
+        a, b, result = chan(), chan(), chan(1)
+        g = go(lambda: result.send(select((a.send, "offered"), b.recv)))
+        wait_parked(g, "select")
+        b.send("to b")                          # completes the select
+        late = select(a.recv, default)          # before the select has run again
+        return late, result.recv()
+
+    assert run1(main) == ((1, None), (1, "to b"))
+
+
 def test_a_later_send_to_a_finished_selects_other_channel_is_not_lost(wait_parked):
     def main():
         a, b, result, got_b = chan(), chan(), chan(1), chan(1)
