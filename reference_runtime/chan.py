@@ -34,7 +34,8 @@ _CHAN_RECEIVE = WaitReason.CHAN_RECEIVE
 
 def _dequeue(q: deque):
     """Next waiter that can still be woken (Go's waitq.dequeue): skip the
-    sudogs of a select that another case already won."""
+    sudogs of a select that another case already won.  A select's sudog
+    taken here is marked done and becomes its G's param (the winning case)."""
     while q:
         sg = q.popleft()
         sel = sg.sel
@@ -42,8 +43,20 @@ def _dequeue(q: deque):
             if sel.done:
                 continue
             sel.done = True
+            sg.g.param = sg
         return sg
     return None
+
+
+def _dequeue_select(q: deque, sg):
+    """sg (just popped from q) belongs to a select: take it if that select
+    is still waiting, else the next waiter that can be woken."""
+    sel = sg.sel
+    if sel.done:
+        return _dequeue(q)
+    sel.done = True
+    sg.g.param = sg
+    return sg
 
 
 class Chan:
@@ -73,18 +86,12 @@ class Chan:
         rq = self.recvq
         if rq:
             sg = rq.popleft()
-            sel = sg.sel
-            if sel is not None:
-                if sel.done:
-                    sg = _dequeue(rq)     # skip sudogs of selects already won
-                else:
-                    sel.done = True
+            if sg.sel is not None:
+                sg = _dequeue_select(rq, sg)   # skip selects already won; tell it who won
             if sg is not None:            # hand v straight to the waiting receiver
                 sg.elem = v
                 sg.success = True
-                g = sg.g
-                g.param = sg
-                sched.current.goready(g)
+                sched.current.goready(sg.g)
                 return
         if len(self.buf) < self.dataqsiz:
             self.buf.append(v)
@@ -101,9 +108,7 @@ class Chan:
         sg.success = False
         sq = sg.q = self.sendq
         sq.append(sg)
-        g.waiting = sg
         rt.gopark(_CHAN_SEND)
-        g.waiting = None
         if not sg.success:
             raise Panic(SEND_ON_CLOSED)
 
@@ -135,17 +140,11 @@ class Chan:
         sq = self.sendq
         if sq and not self.buf:           # unbuffered, a sender waiting: the common case
             sg = sq.popleft()
-            sel = sg.sel
-            if sel is not None:
-                if sel.done:
-                    sg = _dequeue(sq)
-                else:
-                    sel.done = True
+            if sg.sel is not None:
+                sg = _dequeue_select(sq, sg)
             if sg is not None:
                 sg.success = True
-                g = sg.g
-                g.param = sg
-                sched.current.goready(g)
+                sched.current.goready(sg.g)
                 return sg.elem
             return self.recv_ok()[0]
         if self.buf or self.closed:
@@ -164,24 +163,16 @@ class Chan:
                 if sg is not None:        # a sender waited for room: its value joins the tail
                     buf.append(sg.elem)
                     sg.success = True
-                    g = sg.g
-                    g.param = sg
-                    sched.current.goready(g)
+                    sched.current.goready(sg.g)
             return v, True
         sq = self.sendq
         if sq:
             sg = sq.popleft()
-            sel = sg.sel
-            if sel is not None:
-                if sel.done:
-                    sg = _dequeue(sq)
-                else:
-                    sel.done = True
+            if sg.sel is not None:
+                sg = _dequeue_select(sq, sg)
             if sg is not None:            # unbuffered: take the value from the sender
                 sg.success = True
-                g = sg.g
-                g.param = sg
-                sched.current.goready(g)
+                sched.current.goready(sg.g)
                 return sg.elem, True
         if self.closed:
             return None, False
@@ -201,9 +192,7 @@ class Chan:
         sg.success = False
         rq = sg.q = self.recvq
         rq.append(sg)
-        g.waiting = sg
         rt.gopark(_CHAN_RECEIVE)
-        g.waiting = None
         return sg.elem, sg.success
 
     def try_recv(self) -> tuple:

@@ -148,9 +148,9 @@ def release_waiting(g: G) -> None:
     (used when a run ends: channels and sync objects can outlive it)."""
     w = g.waiting
     g.waiting = None
-    if w is None:
-        return
-    items = w if isinstance(w, list) else [w]
+    items = [] if w is None else w if isinstance(w, list) else [w]
+    if g.sudog is not None and g.sudog.q is not None:
+        items.append(g.sudog)             # a plain channel operation's sudog
     for item in items:
         if isinstance(item, Sudog):
             q, entry = item.q, item

@@ -236,6 +236,7 @@ class Preempter:
             return                       # no user code on this stack: sysmon asks again
         self.saved = ("trace", sys.gettrace(), target, target.f_trace, target.f_trace_opcodes)
         self.armed = rt.hook_armed = True
+        rt.update_plain()
         self.armed_g = g
         target.f_trace = self._trace_hook
         target.f_trace_opcodes = True
@@ -244,6 +245,7 @@ class Preempter:
     def _arm_profile(self, g) -> None:
         self.saved = ("profile", sys.getprofile())
         self.armed = self.rt.hook_armed = True
+        self.rt.update_plain()
         self.armed_g = g
         sys.setprofile(self._profile_hook)
 
@@ -251,6 +253,7 @@ class Preempter:
         """Remove the hook and restore the tracer/profiler it displaced."""
         saved = self.saved
         self.armed = self.rt.hook_armed = False
+        self.rt.update_plain()
         self.armed_g = None
         self.saved = None
         if saved is None:

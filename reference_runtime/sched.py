@@ -115,6 +115,22 @@ class Runtime:
     Created by run() and torn down when it returns, so that a notebook can
     run again from a clean state."""
 
+    # every field, fixed: attribute access on the hot path is a slot load
+    __slots__ = (
+        "_coprimes", "addtimer", "allg", "allm", "allp", "arm_frame", "busy", "checkdead",
+        "clock", "coarse_now", "curg", "curp", "deltimer", "events", "exiting", "fast_runq",
+        "fast_sched", "fatal", "fatal_goid", "findrunnable", "gfget", "gfput", "gfree",
+        "glets", "globrunqget", "plain", "goidgen", "gomaxprocs", "gpool", "handoffp", "hook_armed",
+        "host_thread", "inbox", "main_g", "main_goexited", "main_started", "midle", "nallg",
+        "nanotime", "netpollblock", "netpoller", "netpollready", "nextg", "nmspinning",
+        "npidle", "nsyscall", "pending_start", "pidle", "preempt", "preempt_mode", "preempter",
+        "readyps", "result", "rng", "root", "run_timers", "runq", "runqget", "runqput",
+        "runqsteal", "safe_point", "schedtrace", "seed", "seq", "stealwork", "syscalls",
+        "sysmon", "t0", "timeout", "timer_seq", "trace", "tracing", "unwind_on_return",
+        "virtual", "vnow",
+    )
+
+
     def __init__(self, gomaxprocs: int | None = None, clock: str = "real",
                  seed: int | None = None, preempt: str = "async",
                  timeout: float | None = None, schedtrace: float | None = None,
@@ -211,6 +227,7 @@ class Runtime:
         self.fast_runq = chosen["runqput"] is ref["runqput"]
         self.fast_sched = all(chosen[n] is ref[n] for n in
                               ("findrunnable", "nextg", "runqget", "runqput", "globrunqget"))
+        self.update_plain()
 
         for p in reversed(self.allp):
             self._pidleput(p)
@@ -222,6 +239,14 @@ class Runtime:
 
     def _virtual_now(self) -> float:
         return self.vnow
+
+    def update_plain(self) -> None:
+        """`plain`: nothing unusual is going on (reference parts, no event
+        trace, no preemption hook armed, not tearing down), so the hot paths
+        may take their inlined shortcuts.  Recomputed when any of these
+        change."""
+        self.plain = (self.fast_sched and self.fast_runq and not self.tracing
+                      and not self.hook_armed and not self.exiting)
 
     # ----------------------------------------------------------------- tracing
 
@@ -370,15 +395,15 @@ class Runtime:
                 self.trace_event("ready", None, g, "global")
             self.wakep()
             return
-        if self.fast_runq:
+        if self.plain:
             old = p.runnext               # runqput(next=True), inlined
             p.runnext = g
             if old is not None:
                 runq.runqput(self, p, old, False)
         else:
             self.runqput(self, p, g, True)
-        if self.tracing:
-            self.trace_event("ready", p, g)
+            if self.tracing:
+                self.trace_event("ready", p, g)
         if self.npidle and not self.nmspinning:
             self.wakep()
 
@@ -421,18 +446,14 @@ class Runtime:
     # ------------------------------------------------------------- schedule
 
     def _schedule(self) -> None:
-        """The running G has stopped: let its P pick the next G, then give
-        the host to the next P with work.  Runs on the stopped G's stack."""
-        if self.exiting:
-            raise greenlet.GreenletExit
-        if self.hook_armed:
-            self.preempter.disarm()       # a preemption request is moot once the G stops
-        p = self.curp
-        if self.fast_sched and not self.readyps and not self.inbox and p is not None \
-                and p.status == _PRUNNING:
+        """The running G has stopped (parked, yielded, exited, preempted):
+        let its P pick the next G, then give the host to the next P with
+        work.  Runs on the stopped G's stack; its P is running."""
+        if self.plain and not self.readyps and not self.inbox:
             # The common case, inlined (the same choices as findrunnable and
             # execute): this P alone has work, no timer is due, and it is not
             # the 61st schedule with the global queue waiting.
+            p = self.curp
             ts = p.timers
             if (not ts or ts[0][0] > self.nanotime()) and (
                     not self.runq or p.schedtick % GLOBAL_CHECK_PERIOD):
@@ -457,15 +478,18 @@ class Runtime:
                     g.status = Grunning
                     g.preempt = False
                     self.curg = g
-                    if self.tracing:
-                        self.trace_event("run", p, g)
                     glet = g.glet
                     if glet is None:
                         self._switch_to(p, g)
                     elif prev is None or glet is not prev.glet:
                         glet.switch()
                     return
+        if self.exiting:
+            raise greenlet.GreenletExit
+        if self.hook_armed:
+            self.preempter.disarm()       # a preemption request is moot once the G stops
         self.curg = None
+        p = self.curp
         if p is not None and p.status == _PRUNNING:
             p.m.curg = None
             if self._pick(p):
@@ -864,6 +888,7 @@ class Runtime:
         """Unwind every goroutine still alive, running its finally blocks,
         so that nothing of this run outlives it."""
         self.exiting = True
+        self.update_plain()
         from .g import release_waiting
         for g in self.allg:
             release_waiting(g)            # channels and sync objects may outlive the run

@@ -106,7 +106,12 @@ def syscall(fn, *args):
     if rt.syscalls is None:
         rt.syscalls = SyscallPool()
     rt.syscalls.submit(rt, g, fn, args)
-    rt._schedule()     # the host goes on with other Ps; we resume after exitsyscall
+    # the host goes on with other Ps (this one stays in Psyscall until
+    # sysmon retakes it); we resume after exitsyscall
+    if rt.hook_armed:
+        rt.preempter.disarm()
+    rt.curg = None
+    rt._dispatch()
     res, exc = g.syscall_result
     g.syscall_result = None
     if exc is not None:
