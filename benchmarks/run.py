@@ -11,6 +11,7 @@ preemption table; saved to ``results/latest.json`` and ``results/latest.png``.
     python -m benchmarks --reps 3
     python -m benchmarks --quick         # tiny sizes, 1 rep, no Go, no 1M: a smoke test
     python -m benchmarks --peers reference,floor --workloads W2,W4
+    python -m benchmarks --ref-rev HEAD~2  # the reference runtime as committed there
 
 Benchmarks are not tests: nothing here asserts a time.
 """
@@ -53,6 +54,24 @@ def build_go(log) -> str | None:
         log("go build failed, the Go peer is skipped:\n" + r.stderr)
         return None
     return out
+
+
+def snapshot(rev: str) -> tuple[str, str]:
+    """Extract reference_runtime/ as of git revision `rev` into a temporary
+    directory; return (directory, full commit id)."""
+    import tarfile
+    import tempfile
+    full = subprocess.run(["git", "rev-parse", "--verify", rev + "^{commit}"], cwd=ROOT,
+                          capture_output=True, text=True)
+    if full.returncode != 0:
+        raise SystemExit(f"--ref-rev: unknown revision {rev!r}")
+    d = tempfile.mkdtemp(prefix="bench-ref-")
+    arc = subprocess.run(["git", "archive", "--format=tar", rev, "reference_runtime"],
+                         cwd=ROOT, capture_output=True, check=True)
+    import io
+    with tarfile.open(fileobj=io.BytesIO(arc.stdout)) as tf:
+        tf.extractall(d)
+    return d, full.stdout.strip()
 
 
 def go_version() -> str | None:
@@ -365,6 +384,10 @@ def main(argv=None) -> int:
                     help="directory for latest.json and latest.png")
     ap.add_argument("--no-plot", action="store_true", help="do not draw latest.png")
     ap.add_argument("--timeout", type=float, default=900.0, help="seconds per worker process")
+    ap.add_argument("--ref-rev", default=None,
+                    help="benchmark reference_runtime as of this git revision (extracted "
+                         "with git archive into a temporary directory) instead of the "
+                         "working tree, e.g. to compare before/after an optimisation")
     ap.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     args = ap.parse_args(argv)
 
@@ -389,6 +412,11 @@ def main(argv=None) -> int:
         env["BENCH_QUICK"] = "1"
     else:
         env.pop("BENCH_QUICK", None)
+    snapdir = None
+    if args.ref_rev:
+        snapdir, rev = snapshot(args.ref_rev)
+        env["BENCH_REF_PATH"] = snapdir
+        log(f"reference_runtime: snapshot of {args.ref_rev} ({rev}) in {snapdir}")
     go_ok = False
     if "go" in peers and not args.quick:
         exe = build_go(log)
@@ -398,6 +426,9 @@ def main(argv=None) -> int:
     todo, skipped = plan(peers, wls, args.quick, go_ok)
 
     machine = versions()
+    if args.ref_rev:
+        machine["reference_runtime_rev"] = rev
+        machine["reference_runtime_dirty"] = False
     started = time.monotonic()
     log(f"{len(todo)} measurements x up to {reps} repetitions, each in a fresh process")
     runs: dict = {}
@@ -455,6 +486,8 @@ def main(argv=None) -> int:
         else:
             log("matplotlib not available: no chart")
     log(f"total {elapsed:.0f} s")
+    if snapdir:
+        shutil.rmtree(snapdir, ignore_errors=True)
     return 1 if failed else 0
 
 

@@ -32,6 +32,9 @@ def main(argv: list[str]) -> int:
         sys.path.pop(0)
     if ROOT not in sys.path:
         sys.path.insert(0, ROOT)
+    snap = os.environ.get("BENCH_REF_PATH")
+    if snap:    # a snapshot of reference_runtime (run.py --ref-rev) shadows the tree's
+        sys.path.insert(0, snap)
     import importlib
 
     from benchmarks.peers import _common
