@@ -94,9 +94,7 @@ class G:
                          # them (select), or a (queue, entry) pair (semaphores)
         "sudog",         # this G's own sudog, reused by every plain channel operation
         "gopc",          # (code, line) of the go statement that created it
-        "syscall_result",
         "parent_goid",
-        "lockedm",
         "allgidx",       # position in Go's allgs: the order of goroutine dumps
     )
 
@@ -116,9 +114,7 @@ class G:
         self.waiting = None
         self.sudog = None
         self.gopc = None
-        self.syscall_result = None
         self.parent_goid = 0
-        self.lockedm = None
         self.allgidx = 0
 
     def __repr__(self) -> str:

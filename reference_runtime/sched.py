@@ -343,29 +343,43 @@ class Runtime:
     def newproc(self, fn, args: tuple, kwargs: dict | None) -> G:
         """Create a goroutine running fn(*args, **kwargs) and put it in the
         current P's runnext, where it runs before the Gs already queued
-        (Go's newproc)."""
+        (Go's newproc).  Its stack (greenlet) is bound when it first runs."""
         if not callable(fn):
             raise TypeError(f"go: {fn!r} is not callable")
-        g = self.gfget(self)
+        plain = self.plain
+        if plain:
+            gf = self.gfree               # gfget, inlined
+            g = gf.pop() if gf else None
+        else:
+            g = self.gfget(self)
         if g is None:
             g = G()
-            g.allgidx = self.nallg     # Go's allgs order: a record keeps its slot
+            g.allgidx = self.nallg        # Go's allgs order: a record keeps its slot
             self.nallg += 1
         p = self.curp
-        g.goid = self._newgoid(p if p is not None else self.allp[0])
+        if p is None:
+            p = self.allp[0]
+        if p.goidcache == p.goidcacheend:
+            g.goid = self._newgoid(p)
+        else:
+            g.goid = p.goidcache          # _newgoid's common case, inlined
+            p.goidcache += 1
         g.fn = fn
         g.args = args
         g.kwargs = kwargs
         g.status = Grunnable
-        g.wait_reason = ""
         parent = self.curg
         g.parent_goid = parent.goid if parent is not None else 0
         self.allg.add(g)
-        if p is None:
-            p = self.allp[0]
-        self.runqput(self, p, g, True)
-        if self.tracing:
-            self.trace_event("spawn", p, g, g.parent_goid)
+        if plain:
+            old = p.runnext               # runqput(next=True), inlined
+            p.runnext = g
+            if old is not None:
+                runq.runqput(self, p, old, False)
+        else:
+            self.runqput(self, p, g, True)
+            if self.tracing:
+                self.trace_event("spawn", p, g, g.parent_goid)
         if self.npidle and not self.nmspinning and self.main_started:
             self.wakep()
         return g
@@ -747,18 +761,18 @@ class Runtime:
             self._crash(e, self.curg if self.curg is not None else g)
 
     def _goexit0(self, g: G) -> None:
+        """g's function returned: the G record goes on the free list and its
+        greenlet to the pool, then the next G runs (Go's goexit0)."""
         g.status = Gdead
-        g.fn = None
+        g.fn = g.kwargs = g.param = g.glet = g.m = g.waiting = None
         g.args = ()
-        g.kwargs = None
-        g.param = None
-        g.glet = None
-        g.m = None
-        g.waiting = None
         self.allg.discard(g)
-        if self.tracing:
-            self.trace_event("exit", self.curp, g)
-        self.gfput(self, g)
+        if self.plain:
+            self.gfree.append(g)          # gfput, inlined
+        else:
+            if self.tracing:
+                self.trace_event("exit", self.curp, g)
+            self.gfput(self, g)
         self.gpool.append(greenlet.getcurrent())
         self._schedule()
 

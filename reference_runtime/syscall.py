@@ -112,8 +112,8 @@ def syscall(fn, *args):
         rt.preempter.disarm()
     rt.curg = None
     rt._dispatch()
-    res, exc = g.syscall_result
-    g.syscall_result = None
+    res, exc = g.param
+    g.param = None
     if exc is not None:
         raise exc
     return res
@@ -125,7 +125,7 @@ def rt_exitsyscall(arg) -> None:
     if rt is not sched.current or rt.exiting:
         return
     rt.nsyscall -= 1
-    g.syscall_result = (res, exc)
+    g.param = (res, exc)
     m = g.m
     m.in_syscall = False
     p = m.p
