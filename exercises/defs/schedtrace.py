@@ -179,9 +179,12 @@ def test_gomaxprocs_changed_during_the_run(sol):
 
 STARTER = '''\
 def schedtrace_line(rt, t):
-    """Go's GODEBUG=schedtrace line for the Runtime rt, t seconds after the start:
+    """Go's GODEBUG=schedtrace line for the Runtime rt, t seconds after the start,
+    on one line, one space between the fields:
 
-    SCHED <ms>ms: gomaxprocs=<Ps> idleprocs=<idle Ps> threads=<Ms> spinningthreads=<spinning Ms> idlethreads=<idle Ms> runqueue=<global queue> [<each P's local queue>]
+    SCHED <ms>ms: gomaxprocs=<Ps> idleprocs=<idle Ps> threads=<Ms>
+        spinningthreads=<spinning Ms> idlethreads=<idle Ms> runqueue=<global queue>
+        [<each P's local queue, separated by spaces>]
     """
     ...
 '''
