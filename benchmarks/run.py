@@ -12,6 +12,7 @@ preemption table; saved to ``results/latest.json`` and ``results/latest.png``.
     python -m benchmarks --quick         # tiny sizes, 1 rep, no Go, no 1M: a smoke test
     python -m benchmarks --peers reference,floor --workloads W2,W4
     python -m benchmarks --ref-rev HEAD~2  # the reference runtime as committed there
+    python -m benchmarks --clock cpu       # CPU time instead of wall time (a busy machine)
 
 Benchmarks are not tests: nothing here asserts a time.
 """
@@ -388,6 +389,10 @@ def main(argv=None) -> int:
                     help="benchmark reference_runtime as of this git revision (extracted "
                          "with git archive into a temporary directory) instead of the "
                          "working tree, e.g. to compare before/after an optimisation")
+    ap.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                    help="time the work by wall clock (default) or by the process's CPU "
+                         "time (user + system, all threads): steadier on a busy machine, "
+                         "but it leaves out time spent blocked (threads, NET)")
     ap.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     args = ap.parse_args(argv)
 
@@ -408,6 +413,7 @@ def main(argv=None) -> int:
 
     env = dict(os.environ)
     env["PYTHONPATH"] = ROOT + os.pathsep + env.get("PYTHONPATH", "")
+    env["BENCH_CLOCK"] = env["GOBENCH_CLOCK"] = args.clock
     if args.quick:
         env["BENCH_QUICK"] = "1"
     else:
@@ -446,6 +452,9 @@ def main(argv=None) -> int:
     elapsed = time.monotonic() - started
 
     text = tables(results, peers)
+    if args.clock == "cpu":
+        text = ("Clock: CPU time of the worker process (user + system), not wall time.\n\n"
+                + text)
     print()
     print(text)
     if skipped:
@@ -462,6 +471,7 @@ def main(argv=None) -> int:
         "date": _dt.datetime.now().isoformat(timespec="seconds"),
         "mode": "quick" if args.quick else "full",
         "reps": reps,
+        "clock": args.clock,
         "elapsed_s": elapsed,
         "machine": dict(machine, loadavg_end=os.getloadavg()),
         "peers": {p: PEER_NOTES[p] for p in peers},
@@ -479,8 +489,8 @@ def main(argv=None) -> int:
     log(f"\nsaved {jpath}")
     if not args.no_plot:
         ppath = os.path.join(args.out, "latest.png")
-        title = (f"Goroutine runtimes on this machine ({doc['mode']}, median of {reps}, "
-                 f"bars: min-max; reference runs with gomaxprocs=1)")
+        title = (f"Goroutine runtimes on this machine ({doc['mode']}, {args.clock} clock, "
+                 f"median of {reps}, bars: min-max; reference and Go on 1 P)")
         if plot(results, peers, ppath, title):
             log(f"saved {ppath}")
         else:

@@ -4,7 +4,7 @@
 //
 // prints one JSON line in the same units as benchmarks/worker.py.  Runs with
 // GOMAXPROCS=1 (as the reference runtime's runs use one P) unless
-// $GOBENCH_PROCS says otherwise.
+// $GOBENCH_PROCS says otherwise; with GOBENCH_CLOCK=cpu times are CPU time.
 package main
 
 import (
@@ -19,12 +19,27 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
 const w6MinYields = 200000
 
 var netMsg = []byte(strings.Repeat("x", 32))
+
+var cpuClock = os.Getenv("GOBENCH_CLOCK") == "cpu"
+var wallStart = time.Now()
+
+// clock: seconds, of wall time, or with GOBENCH_CLOCK=cpu of the process's
+// CPU time (user + system, all threads), as benchmarks/peers/_common.py.
+func clock() float64 {
+	if cpuClock {
+		var ru syscall.Rusage
+		syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+		return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
+	}
+	return time.Since(wallStart).Seconds()
+}
 
 func rss() float64 {
 	b, err := os.ReadFile("/proc/self/statm")
@@ -45,12 +60,12 @@ func settle() float64 {
 func w1(n int) map[string]any {
 	var wg sync.WaitGroup
 	wg.Add(n)
-	t0 := time.Now()
+	t0 := clock()
 	for i := 0; i < n; i++ {
 		go wg.Done()
 	}
 	wg.Wait()
-	return map[string]any{"value": time.Since(t0).Seconds() / float64(n) * 1e6}
+	return map[string]any{"value": (clock() - t0) / float64(n) * 1e6}
 }
 
 // W2: ping-pong over two unbuffered channels; ns per round trip.
@@ -61,12 +76,12 @@ func w2(n int) map[string]any {
 			pong <- <-ping
 		}
 	}()
-	t0 := time.Now()
+	t0 := clock()
 	for i := 0; i < n; i++ {
 		ping <- i
 		<-pong
 	}
-	return map[string]any{"value": float64(time.Since(t0).Nanoseconds()) / float64(n)}
+	return map[string]any{"value": (clock() - t0) * 1e9 / float64(n)}
 }
 
 // W3: n goroutines parked on their own channels; RSS bytes per goroutine.
@@ -74,7 +89,7 @@ func w3(n int) map[string]any {
 	before := settle()
 	var wg sync.WaitGroup
 	wg.Add(n)
-	t0 := time.Now()
+	t0 := clock()
 	chans := make([]chan int, n) // keep them reachable, as the Python peers do
 	for i := 0; i < n; i++ {
 		c := make(chan int)
@@ -86,7 +101,7 @@ func w3(n int) map[string]any {
 	}
 	wg.Wait()
 	runtime.Gosched()
-	dt := time.Since(t0).Seconds()
+	dt := (clock() - t0)
 	after := settle()
 	runtime.KeepAlive(chans)
 	return map[string]any{"value": (after - before) / float64(n), "spawn_park_s": dt}
@@ -94,7 +109,7 @@ func w3(n int) map[string]any {
 
 // W4: the concurrent prime sieve to the n-th prime; seconds.
 func w4(n int) map[string]any {
-	t0 := time.Now()
+	t0 := clock()
 	ch := make(chan int)
 	go func(ch chan<- int) {
 		for i := 2; ; i++ {
@@ -115,12 +130,12 @@ func w4(n int) map[string]any {
 		}(ch, ch1, prime)
 		ch = ch1
 	}
-	return map[string]any{"value": time.Since(t0).Seconds(), "last_prime": prime}
+	return map[string]any{"value": (clock() - t0), "last_prime": prime}
 }
 
 // W5: producer -> chan 64 -> 8 workers -> chan 64 -> collector; ms.
 func w5(n int) map[string]any {
-	t0 := time.Now()
+	t0 := clock()
 	jobs, results := make(chan int, 64), make(chan int, 64)
 	go func() {
 		for i := 0; i < n; i++ {
@@ -149,7 +164,7 @@ func w5(n int) map[string]any {
 	if total != n*(n-1) {
 		panic("bad total")
 	}
-	return map[string]any{"value": time.Since(t0).Seconds() * 1e3}
+	return map[string]any{"value": (clock() - t0) * 1e3}
 }
 
 // W6: k goroutines each looping on runtime.Gosched(); ns per yield.
@@ -178,16 +193,16 @@ func w6(k int) map[string]any {
 	for atomic.LoadInt64(&started) < int64(k) {
 		runtime.Gosched()
 	}
-	t0, c0 := time.Now(), atomic.LoadInt64(&yields)
+	t0, c0 := clock(), atomic.LoadInt64(&yields)
 	want := c0 + int64(k*rounds)
 	for atomic.LoadInt64(&yields) < want {
 		runtime.Gosched()
 		atomic.AddInt64(&yields, 1)
 	}
-	dt, c1 := time.Since(t0), atomic.LoadInt64(&yields)
+	dt, c1 := clock()-t0, atomic.LoadInt64(&yields)
 	atomic.StoreInt32(&stop, 1)
 	wg.Wait()
-	return map[string]any{"value": float64(dt.Nanoseconds()) / float64(c1-c0), "runnable": k}
+	return map[string]any{"value": dt * 1e9 / float64(c1-c0), "runnable": k}
 }
 
 // NET: echo server over loopback, one goroutine per connection on each side.
@@ -250,10 +265,10 @@ func netEcho(conns int) map[string]any {
 	}
 	connected.Wait()
 	held = atomic.LoadInt64(&active)
-	t0 := time.Now()
+	t0 := clock()
 	close(start)
 	done.Wait()
-	dt := time.Since(t0).Seconds()
+	dt := (clock() - t0)
 	ln.Close()
 	return map[string]any{"value": float64(conns*rounds) / dt, "held": held, "rounds": rounds}
 }
