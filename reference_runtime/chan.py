@@ -242,8 +242,13 @@ class Chan:
 
     def __iter__(self):
         """``for v in ch``: receive until the channel is closed and drained."""
+        buf = self.buf
+        sq = self.sendq
         recv_ok = self.recv_ok
         while True:
+            if buf and not sq:            # a buffered value and no sender waiting: take it
+                yield buf.popleft()
+                continue
             v, ok = recv_ok()
             if not ok:
                 return

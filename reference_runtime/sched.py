@@ -729,6 +729,13 @@ class Runtime:
             self.curg = None
             self._dispatch()                  # other Ps run meanwhile; back at `until`
             p = self.curp
+            stop = g.param
+            if type(stop) is tuple and stop[0] == "work interrupted":
+                g.param = None                # gomaxprocs removed our P mid-slice; we were
+                remaining -= stop[1] - start  # requeued and have been scheduled again
+                if remaining <= 1e-12:
+                    return
+                continue
             remaining -= until - start
             if remaining <= 1e-12:
                 return
@@ -758,6 +765,11 @@ class Runtime:
         except greenlet.GreenletExit:
             raise
         except BaseException as e:   # a panic ends the program, as in Go
+            if self.exiting:
+                # raised by a finally block while run() unwinds abandoned
+                # goroutines (whose defers Go would never run): it cannot
+                # change how the run ended; the greenlet just ends
+                return
             self._crash(e, self.curg if self.curg is not None else g)
 
     def _goexit0(self, g: G) -> None:
@@ -923,8 +935,12 @@ class Runtime:
     # --------------------------------------------------------------- gomaxprocs
 
     def procresize(self, n: int) -> None:
-        """Change the number of Ps at run time (Go's procresize, called by
-        GOMAXPROCS with the world stopped)."""
+        """Change the number of Ps at run time (Go's procresize, which
+        GOMAXPROCS calls with the world stopped).  Growing adds idle Ps.
+        Shrinking moves everything the removed Ps held — queued Gs, the G
+        each had picked, a G computing in work(), timers — to the global
+        queue and P0, so no goroutine is lost; the caller continues on its
+        P if it survives, else on P0."""
         old = self.gomaxprocs
         if n == old:
             return
@@ -935,62 +951,73 @@ class Runtime:
                 self._pidleput(p)
         else:
             cur = self.curp
+            caller = self.curg
+            p0 = self.allp[0]
             for p in self.allp[n:]:
-                # its queue and timers go elsewhere; an M running it is retired
-                for g in p.queued():
-                    self.runq.append(g)
-                p.runnext = None
-                p.runqhead = p.runqtail = 0
-                p.runq = [None] * len(p.runq)
-                for entry in p.timers:
-                    entry[2].p = None
-                moved = p.timers
-                p.timers = []
-                from .timers import readd_timers
-                readd_timers(self, self.allp[0], moved)
-                if p in self.pidle:
-                    self.pidle.remove(p)
-                    self.npidle -= 1
-                if p.m is not None and p.m.curg is not None and p is not cur:
-                    g = p.m.curg
-                    g.status = Grunnable
-                    self.runq.append(g)
-                if p.m is not None:
-                    if p.m.spinning:
-                        self.nmspinning -= 1
-                        p.m.spinning = False
-                    p.m.p = None
-                    p.m.curg = None
-                    self.midle.append(p.m)
-                    p.m = None
-                p.status = PStatus.Pdead
-                if p in self.busy_ps():
-                    self.busy = [e for e in self.busy if e[2] is not p]
-                    heapq.heapify(self.busy)
+                self._release_p(p, keep=(p is cur))
             self.allp = self.allp[:n]
-            self.readyps = deque(p for p in self.readyps if p.id < n)
             if cur is not None and cur.id >= n:
-                # the calling G moves to P0 (procresize keeps the caller on a live P)
-                p0 = self.allp[0]
-                g = self.curg
+                # the caller moves to P0: P0 gives up what it had picked, and
+                # its M, and takes over the caller's M
                 if p0.status == PStatus.Pidle:
                     self._pidleget(p0)
-                    m = cur.m or self._mget()
-                    p0.m = m
-                    m.p = p0
-                    m.curg = g
-                    p0.status = PStatus.Prunning
-                    self.curp = p0
                 else:
-                    # P0 is running someone else: requeue the caller globally
-                    self.curp = p0
+                    self._release_p(p0, keep=False, requeue_only=True)
+                m = cur.m
+                p0.m = m
+                m.p = p0
+                m.curg = caller
+                p0.status = PStatus.Prunning
+                cur.m = None
+                cur.status = PStatus.Pdead
+                self.curp = p0
+            self.readyps = deque(p for p in self.readyps
+                                 if p.id < n and p.status == PStatus.Prunning and p is not self.curp)
         self.gomaxprocs = n
         self._coprimes = _coprimes(n)
         self.wakep()
 
-    def busy_ps(self) -> list:
-        return [e[2] for e in self.busy]
-
+    def _release_p(self, p: P, keep: bool, requeue_only: bool = False) -> None:
+        """Empty P p for procresize: its queue to the global queue, its
+        timers to P0, the G its M had picked (or was computing in work())
+        back to the global queue, its M to the idle list.  With keep, p is
+        the caller's P: its running G stays with its M."""
+        for g in p.queued():
+            self.runq.append(g)
+        p.runnext = None
+        p.runq = [None] * len(p.runq)
+        p.runqhead = p.runqtail = 0
+        if not requeue_only:
+            moved, p.timers = p.timers, []
+            from .timers import readd_timers
+            readd_timers(self, self.allp[0], moved)
+        if p in self.pidle:
+            self.pidle.remove(p)
+            self.npidle -= 1
+        m = p.m
+        if p.busy_until is not None:          # a G in work() on it: stop its slice now
+            self.busy = [e for e in self.busy if e[2] is not p]
+            heapq.heapify(self.busy)
+            p.busy_until = None
+            if m is not None and m.curg is not None:
+                m.curg.param = ("work interrupted", self.vnow)
+        if m is not None and not keep:
+            if p.status == PStatus.Psyscall:
+                m.p = None                    # exitsyscall will find another P
+            else:
+                g = m.curg
+                if g is not None:
+                    g.status = Grunnable
+                    self.runq.append(g)
+                if m.spinning:
+                    m.spinning = False
+                    self.nmspinning -= 1
+                m.p = None
+                m.curg = None
+                self.midle.append(m)
+            p.m = None
+        if not requeue_only and not keep:
+            p.status = PStatus.Pdead
 
 # --------------------------------------------------------------------------
 # The parts: one function per mechanism, each the size of an exercise.  The
