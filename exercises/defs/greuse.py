@@ -24,6 +24,35 @@ def _goid(g):
     return None if g is None else g.goid
 
 
+class _Counted:
+    """The learner's parts, counting their calls, plugged into a Runtime.
+
+    The run is traced: the runtime's inlined fast paths (which, untraced,
+    inline gfget/gfput even when they are replaced) are off, so
+    every go statement and every exit goes through the learner's functions;
+    the tests also check that they were called."""
+
+    def __init__(self, sol, **kw):
+        from reference_runtime.sched import Runtime
+        self.calls = {"gfget": 0, "gfput": 0}
+
+        def gfget(rt):
+            self.calls["gfget"] += 1
+            return sol.gfget(rt)
+
+        def gfput(rt, g):
+            self.calls["gfput"] += 1
+            return sol.gfput(rt, g)
+
+        self.rt = Runtime(clock="virtual", trace=[], parts={"gfget": gfget, "gfput": gfput}, **kw)
+
+    def run(self, main):
+        out = self.rt.run_main(main, ())
+        expect(self.calls["gfget"] > 0 and self.calls["gfput"] > 0, True,
+               f"the runtime called your gfget and gfput (calls: {self.calls})")
+        return out
+
+
 def _spawner(n, batch):
     """main for the whole-program tests: n goroutines, `batch` alive at a time."""
     def main():
@@ -72,10 +101,7 @@ def test_the_last_freed_g_is_reused_first(sol):
 def test_a_program_allocates_only_as_many_gs_as_are_alive_at_once(sol):
     """2,000 goroutines, at most 50 alive at a time, with your parts: at most 51 G records
     are ever allocated (rt.nallg), main included."""
-    from reference_runtime.sched import Runtime
-    rt = Runtime(gomaxprocs=1, clock="virtual",
-                 parts={"gfget": sol.gfget, "gfput": sol.gfput})
-    done, nallg = rt.run_main(_spawner(2000, 50), ())
+    done, nallg = _Counted(sol, gomaxprocs=1).run(_spawner(2000, 50))
     expect(done, 2000, "goroutines that ran")
     expect(nallg <= 51, True, f"at most 51 G records allocated (got {nallg})")
 
@@ -112,7 +138,6 @@ def test_a_reused_record_describes_the_new_goroutine(sol):
     """With your parts, a G object kept by the program after its goroutine ended is reused
     for the next go statement: same object, new goid (as in Go)."""
     from reference_runtime import go, gosched
-    from reference_runtime.sched import Runtime
 
     def main():
         first = go(lambda: None)
@@ -121,8 +146,7 @@ def test_a_reused_record_describes_the_new_goroutine(sol):
         second = go(lambda: None)
         return first is second, old_goid, second.goid
 
-    got = Runtime(gomaxprocs=1, clock="virtual",
-                  parts={"gfget": sol.gfget, "gfput": sol.gfput}).run_main(main, ())
+    got = _Counted(sol, gomaxprocs=1).run(main)
     expect(got, (True, 2, 3), "(same record, first goid, second goid)")
 
 
@@ -131,7 +155,6 @@ def test_many_goroutines_on_several_ps_with_your_free_list(sol):
     """10,000 goroutines on 2 Ps, a WaitGroup and a channel: every one runs, goids are
     unique, and far fewer records than goroutines are allocated."""
     from reference_runtime import WaitGroup, chan, go, runtime
-    from reference_runtime.sched import Runtime
 
     def main():
         seen = set()
@@ -150,8 +173,7 @@ def test_many_goroutines_on_several_ps_with_your_free_list(sol):
         c.close()
         return len(seen), runtime().nallg
 
-    n, nallg = Runtime(gomaxprocs=2, clock="virtual", seed=1,
-                       parts={"gfget": sol.gfget, "gfput": sol.gfput}).run_main(main, ())
+    n, nallg = _Counted(sol, gomaxprocs=2, seed=1).run(main)
     expect(n, 10_000, "distinct goids seen")
     expect(nallg < 1_000, True, f"fewer than 1,000 G records allocated (got {nallg})")
 
