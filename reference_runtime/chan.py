@@ -28,6 +28,7 @@ from . import sched
 from .errors import CLOSE_OF_CLOSED, CLOSE_OF_NIL, SEND_ON_CLOSED, Panic
 from .g import Sudog, WaitReason
 
+_NO_BUFFER = ()
 _CHAN_SEND = WaitReason.CHAN_SEND
 _CHAN_RECEIVE = WaitReason.CHAN_RECEIVE
 
@@ -71,7 +72,9 @@ class Chan:
         if size < 0:
             raise Panic("makechan: size out of range")
         self.dataqsiz = size
-        self.buf = deque()
+        # an unbuffered channel has no buffer (as Go's hchan): an empty tuple
+        # reads like an empty deque and saves one per channel
+        self.buf = deque() if size else _NO_BUFFER
         self.recvq = deque()
         self.sendq = deque()
         self.closed = False
