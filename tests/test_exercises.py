@@ -202,7 +202,7 @@ def test_gokernel_runs_on_the_learners_part_and_says_so(workdir, capsys):
     assert parts.load_module("runq").CALLS, "the learner's runqget was called"
     out = capsys.readouterr().out
     if parts.fallback():
-        assert "your parts: runq" in out and "from the reference:" in out
+        assert "your parts: runq" in out and "the reference runtime's for the other" in out
     else:
         assert "every runtime part is yours" in out
 
