@@ -20,6 +20,11 @@ def _timer(log, name, period=0.0):
     return _RTimer(log.append, name, period)
 
 
+def _entries(p):
+    """p's heap entries, readable: (when, seq, the timer's name)."""
+    return [(when, seq, getattr(t, "arg", t)) for when, seq, t in p.timers]
+
+
 def _live(p):
     """The live entries of p's heap, soonest first: (when, name)."""
     return sorted((when, t.arg) for when, seq, t in p.timers if t.seq == seq)
@@ -45,8 +50,8 @@ def test_addtimer_puts_an_entry_on_the_current_ps_heap(sol):
     sol.addtimer(rt, t1, 5.0)
     rt.curp = None
     sol.addtimer(rt, t2, 3.0)
-    expect(rt.allp[1].timers, [(5.0, t1.seq, t1)], "P1's heap")
-    expect(rt.allp[0].timers, [(3.0, t2.seq, t2)], "P0's heap")
+    expect(_entries(rt.allp[1]), [(5.0, 1, "a")], "P1's heap, as (when, seq, timer's name)")
+    expect(_entries(rt.allp[0]), [(3.0, 2, "b")], "P0's heap, as (when, seq, timer's name)")
     expect((t1.seq, t2.seq, rt.timer_seq), (1, 2, 2), "t1.seq, t2.seq, rt.timer_seq")
     expect((t1.when, t1.p is rt.allp[1], t2.p is rt.allp[0]), (5.0, True, True),
            "t1.when, t1.p is P1, t2.p is P0")
