@@ -144,8 +144,9 @@ def aggregate(w, peer, size, runs) -> dict:
              if k not in ("peer", "workload", "size", "value")}
     if "max_ms" in extra:
         extra["max_ms_all"] = max(r.get("max_ms", 0) for r in ok)
-    if any(r.get("starved") for r in ok):
-        extra["starved"] = True
+    starved = sum(1 for r in ok if r.get("starved"))
+    if starved:
+        extra["starved_runs"] = starved     # the median run's verdict is extra["starved"]
     entry["extra"] = extra
     errors = [r["error"] for r in runs if "error" in r]
     if errors:

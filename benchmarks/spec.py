@@ -73,12 +73,12 @@ for _m in ("off", "calls", "async"):
                        peers=("reference",), group="preempt", size_meaning="primes"))
 for _m in ("off", "calls", "async"):
     _W.append(Workload(f"P-LAT-{_m}", f"wake-up lateness beside `i += 1` loop, {_m}",
-                       "ms (median)", full=2_000, quick=300,
+                       "ms (median)", full=3_000, quick=300,
                        peers=("reference", "go") if _m == "async" else ("reference",),
                        group="preempt", size_meaning="timeout ms"))
 for _m in ("off", "calls", "async"):
     _W.append(Workload(f"P-LATCALL-{_m}", f"wake-up lateness beside a loop with a call, {_m}",
-                       "ms (median)", full=2_000, quick=300, peers=("reference",),
+                       "ms (median)", full=3_000, quick=300, peers=("reference",),
                        group="preempt", size_meaning="timeout ms"))
 
 WORKLOADS: dict[str, Workload] = {w.name: w for w in _W}
