@@ -7,8 +7,15 @@ from exercises.core import Exercise, collect_tests, expect, hidden, public
 
 
 def _run(main, procs=1, seed=1):
-    from reference_runtime import run
-    return run(main, gomaxprocs=procs, clock="virtual", seed=seed, timeout=4.0)
+    """Run a test program; a deadlock becomes a failed check naming what each
+    goroutine waits for (Go's report, without the stack frames)."""
+    from reference_runtime import Deadlock, run
+    try:
+        return run(main, gomaxprocs=procs, clock="virtual", seed=seed, timeout=4.0)
+    except Deadlock as d:
+        waits = ", ".join(f"goroutine {goid} [{reason}]" for goid, reason in d.goroutines)
+        raise AssertionError(f"the program deadlocked: fatal error: {d.msg} "
+                             f"({waits})") from None
 
 
 def _settle():

@@ -9,8 +9,15 @@ FIRST_PRIMES = [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 
 
 
 def _run(main, procs=1, seed=1):
-    from reference_runtime import run
-    return run(main, gomaxprocs=procs, clock="virtual", seed=seed, timeout=4.0)
+    """Run a test program; a deadlock becomes a failed check naming what each
+    goroutine waits for (Go's report, without the stack frames)."""
+    from reference_runtime import Deadlock, run
+    try:
+        return run(main, gomaxprocs=procs, clock="virtual", seed=seed, timeout=4.0)
+    except Deadlock as d:
+        waits = ", ".join(f"goroutine {goid} [{reason}]" for goid, reason in d.goroutines)
+        raise AssertionError(f"the program deadlocked: fatal error: {d.msg} "
+                             f"({waits})") from None
 
 
 def _primes_and_goroutines(sol, n, procs=1):
@@ -91,8 +98,7 @@ def test_filters_chain_on_unbuffered_channels(sol):
     want = _primes_and_goroutines(sol, 30)[0]
     expect(want[:25], FIRST_PRIMES, "the first 25 of primes(30) on one P")
     for seed in (2, 3, 4):
-        from reference_runtime import run
-        got = run(lambda: sol.primes(30), gomaxprocs=2, clock="virtual", seed=seed, timeout=4.0)
+        got = _run(lambda: sol.primes(30), procs=2, seed=seed)
         expect(got, want, f"primes(30) with seed {seed}")
 
 
