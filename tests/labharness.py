@@ -181,6 +181,17 @@ class LabServer:
             body = r.read()
             return json.loads(body) if body else None
 
+    def start_session(self, rel: str, kernel: str = "python3") -> None:
+        """Start the kernel of notebook `rel` ahead of its turn: when Lab
+        opens the notebook, it finds the session and connects to it."""
+        body = json.dumps({"path": rel, "name": os.path.basename(rel), "type": "notebook",
+                           "kernel": {"name": kernel}}).encode()
+        req = urllib.request.Request(self.base + "/api/sessions", method="POST", data=body,
+                                     headers={"Authorization": f"token {self.token}",
+                                              "Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=60) as r:
+            r.read()
+
     def remember_kernels(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
             self.kernels.update(_children(self.proc.pid))
@@ -253,13 +264,16 @@ JS_CHECK = r"""
       .filter(o => !o.closest('.widget-output'));
   const isView = c => c.classList.contains('jupyter-widgets');
   const widgetOutputs = outs.filter(o => [...o.children].some(isView) || isView(o));
+  // ipywidgets 8 shows a widget that failed as an error icon inside the view
+  const failed = o => !!o.querySelector('.jupyter-widgets-error-widget');
   const rendered = widgetOutputs.filter(
-      o => [...o.children].some(isView) && o.getBoundingClientRect().height > 0);
+      o => [...o.children].some(isView) && !failed(o) && o.getBoundingClientRect().height > 0);
   const text = root.innerText || '';
   return {
     widget_outputs: widgetOutputs.length,
     widgets_rendered: rendered.length,
-    widget_errors: (text.match(/Error displaying widget|Failed to load model class|model not found/g) || []).length,
+    widget_errors: root.querySelectorAll('.jupyter-widgets-error-widget').length
+        + (text.match(/Error displaying widget|Failed to load model class|model not found/g) || []).length,
   };
 }
 """
@@ -335,7 +349,8 @@ def check_model(nb: dict, counts: dict) -> tuple[list, int, int]:
             if WIDGET_MIME in (o.get("data") or {}):
                 widget_views += 1
     if counts["widget_errors"]:
-        problems.append("a widget did not render ('Error displaying widget' in the page)")
+        problems.append(f"{counts['widget_errors']} widget(s) failed to render (an ipywidgets "
+                        "error view, or 'Error displaying widget', in the page)")
     if counts["widgets_rendered"] < widget_views:
         problems.append(f"{widget_views} widget outputs from the kernel, only "
                         f"{counts['widgets_rendered']} rendered as .jupyter-widgets views")
@@ -439,9 +454,10 @@ async def run_notebook(page, server: LabServer, rel: str, run_timeout: float) ->
         counts = await _wait(page, JS_CHECK, settled, 60, "widgets to render")
         shown = await page.evaluate(JS_MODEL)
         rep.problems, rep.code_cells, rep.widgets = check_model(json.loads(shown["model"]), counts)
-        for text in shown["stderr"]:
-            if _is_traceback(text) and not any("traceback" in p for p in rep.problems):
-                rep.problems.append(f"a traceback is shown on stderr: {text[-400:]}")
+        if not rep.problems:        # (an error output also shows as stderr: said once)
+            for text in shown["stderr"]:
+                if _is_traceback(text):
+                    rep.problems.append(f"a traceback is shown on stderr: {text[-400:]}")
         lap("check")
     except Exception as e:                                    # noqa: BLE001 - report it
         rep.problems.append(f"{type(e).__name__}: {e}")
@@ -474,6 +490,14 @@ async def _run_all(server: LabServer, rels: list[str], tabs: int, run_timeout: f
     queue: asyncio.Queue = asyncio.Queue()
     for rel in rels:
         queue.put_nowait(rel)
+    prestarted: set = set()
+
+    def _prestart(rel: str) -> None:
+        prestarted.add(rel)
+        try:
+            server.start_session(rel)
+        except Exception as e:                                # noqa: BLE001 - Lab will start it
+            log(f"could not start {rel}'s kernel ahead: {e}")
     try:
         async with async_playwright() as pw:
             ctx = await pw.chromium.launch_persistent_context(
@@ -492,6 +516,13 @@ async def _run_all(server: LabServer, rels: list[str], tabs: int, run_timeout: f
                     await page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
                     while not queue.empty():
                         rel = queue.get_nowait()
+                        if rel not in prestarted:
+                            await asyncio.to_thread(_prestart, rel)
+                        if not queue.empty():          # the next one's kernel starts meanwhile
+                            nxt = queue._queue[0]
+                            if nxt not in prestarted:
+                                prestarted.add(nxt)
+                                asyncio.get_running_loop().run_in_executor(None, _prestart, nxt)
                         log(f"tab {n}: {rel}")
                         rep = await run_notebook(page, server, rel, run_timeout)
                         log(f"tab {n}: {'ok  ' if rep.ok else 'FAIL'} {rel} {rep.seconds} "

@@ -64,3 +64,49 @@ def test_every_notebook_runs_in_jupyterlab_without_errors_and_its_widgets_render
                           + "\n\nserver log (tail):\n" + summary.get("server_log", "")[-1500:])
     assert sum(r.widgets for r in reports) >= 1, "no widget output in any notebook: the " \
         "widget checks saw nothing to check"
+
+
+BROKEN = {
+    "a_raises.ipynb": ["x = 1", "1 / 0", "print('never runs')"],
+    "b_stderr_traceback.ipynb": [
+        "import sys\nsys.stderr.write('Traceback (most recent call last):\\n  File \"x\"\\n"
+        "ValueError: boom\\n')",
+        "import warnings\nwarnings.warn('a warning is not a failure')"],
+    "c_broken_widget.ipynb": [
+        "import ipywidgets as w\nfrom traitlets import Unicode\n\n"
+        "class Broken(w.DOMWidget):\n"
+        "    _model_module = Unicode('no-such-module').tag(sync=True)\n"
+        "    _view_module = Unicode('no-such-module').tag(sync=True)\n"
+        "    _model_name = Unicode('NoModel').tag(sync=True)\n"
+        "    _view_name = Unicode('NoView').tag(sync=True)\n\n"
+        "Broken()"],
+    "d_fine.ipynb": ["import ipywidgets as w\nw.IntSlider()",
+                     "import sys\nsys.stderr.write('a plain stderr line is not a failure\\n')"],
+}
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.environ.get("BROWSER_TEST_SELFCHECK") != "1",
+                    reason="the browser test's self-check runs with BROWSER_TEST_SELFCHECK=1")
+def test_the_browser_checks_catch_errors_tracebacks_and_broken_widgets(tmp_path):
+    """The checks themselves: an exception, a traceback on stderr and a widget
+    that cannot load each fail their notebook; warnings and a working widget do not."""
+    why = labharness.missing_requirements()
+    if why:
+        pytest.skip(f"browser test skipped: {why}")
+    import nbformat
+    for name, cells in BROKEN.items():
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                     "language": "python"}
+        nbformat.write(nb, str(tmp_path / name))
+    reports, _ = labharness.run(sorted(str(p) for p in tmp_path.glob("*.ipynb")), str(tmp_path),
+                                env={"GOKERNEL_WORKDIR": str(tmp_path / "work")}, tabs=2, log=_log)
+    got = {r.path: r.problems for r in reports}
+    assert any("raised ZeroDivisionError" in p for p in got["a_raises.ipynb"])
+    assert any("did not run" in p for p in got["a_raises.ipynb"])
+    assert any("traceback to stderr" in p for p in got["b_stderr_traceback.ipynb"])
+    assert len(got["b_stderr_traceback.ipynb"]) == 1          # the warning is not a problem
+    assert any("failed to render" in p for p in got["c_broken_widget.ipynb"])
+    assert got["d_fine.ipynb"] == []
