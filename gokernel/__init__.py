@@ -19,8 +19,13 @@ from reference_runtime import (Deadlock, Event, FatalError, G, GStatus, Mutex, O
                                syscall, tick, work)
 from reference_runtime import sched as _sched
 
+from reference_runtime.preempt import exclude_path as _exclude_path
+
 from . import parts
 from .channel import Chan, chan
+
+# gokernel's glue is runtime code: never a preemption point, hidden from dumps
+_exclude_path(__path__[0])
 from .selectgo import select
 
 __all__ = [

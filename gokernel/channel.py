@@ -18,8 +18,13 @@ _unbuf = None      # learner module for capacity-0 channels only
 
 def bind() -> None:
     global _any, _unbuf
+    from reference_runtime.preempt import mark_runtime
     _any = parts.kind_module(parts.CHAN, [_BUFFERED])
     _unbuf = _any or parts.kind_module(parts.CHAN, [_UNBUFFERED])
+    for m in (_any, _unbuf):
+        if m is not None:
+            for name in ("chansend", "chanrecv", "closechan"):
+                mark_runtime(getattr(m, name, None))
 
 
 def unbind() -> None:

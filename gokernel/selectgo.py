@@ -15,7 +15,10 @@ _mine = None
 
 def bind() -> None:
     global _mine
+    from reference_runtime.preempt import mark_runtime
     _mine = parts.kind_module(parts.SELECT)
+    if _mine is not None:
+        mark_runtime(getattr(_mine, "selectgo", None))
 
 
 def unbind() -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import selectors
 import socket
+import time
 
 from .g import WaitReason
 
@@ -56,6 +57,8 @@ class Netpoller:
         self.wake_w.setblocking(False)
         self.sel.register(self.wake_r, selectors.EVENT_READ, None)
         self.waiters = 0          # goroutines parked in netpollblock
+        self.lastpoll = time.monotonic()   # when the host last looked (sched.lastpoll)
+        self.poll_requested = False        # sysmon asked the host to poll
         self.pds: set[PollDesc] = set()
         self.woken = False
 
@@ -81,6 +84,7 @@ class Netpoller:
             events = self.sel.select(timeout)
         except InterruptedError:
             return []
+        self.lastpoll = time.monotonic()
         gs = []
         for key, mask in events:
             pd = key.data

@@ -67,45 +67,77 @@ from .errors import RunTimeout
 SIGURG = getattr(signal, "SIGURG", None)
 
 _RUNTIME_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
-_excluded: list[str] = [_RUNTIME_DIR]
-for _key in ("stdlib", "platstdlib", "purelib", "platlib"):
-    _path = sysconfig.get_paths().get(_key)
-    if _path:
-        _excluded.append(os.path.abspath(_path) + os.sep)
-_excluded = sorted(set(_excluded))
+# runtime code: never a safe point, hidden from goroutine dumps
+_runtime_dirs: list[str] = [_RUNTIME_DIR]
+_runtime_codes: dict = {}       # id(code) -> code: by identity (code objects compare
+                                # equal across files), kept alive so ids stay unique
+# library code: never a safe point (it may hold a threading lock), shown in dumps
+_library_dirs: list[str] = sorted({os.path.abspath(p) + os.sep for p in (
+    sysconfig.get_paths().get(k) for k in ("stdlib", "platstdlib", "purelib", "platlib")) if p})
 _user_cache: dict = {}
-_always_user: set = set()
+_runtime_cache: dict = {}
+_always_user: dict = {}         # id(code) -> code, likewise
 
 
 def exclude_path(path: str) -> None:
-    """Treat code under `path` as runtime code: never a safe point (a
-    learner's runtime package registers itself this way)."""
+    """Treat code under `path` as runtime code: never a safe point, hidden
+    from goroutine dumps (the learner's runtime package registers itself)."""
     p = os.path.abspath(path) + os.sep
-    if p not in _excluded:
-        _excluded.append(p)
+    if p not in _runtime_dirs:
+        _runtime_dirs.append(p)
     _user_cache.clear()
+    _runtime_cache.clear()
+
+
+def mark_runtime(fn) -> None:
+    """Treat a function plugged into the runtime (a learner's part) as
+    runtime code: the scheduler's state is half-updated while it runs, so
+    it must never be preempted, whatever file it came from."""
+    code = getattr(fn, "__code__", None)
+    if code is not None and id(code) not in _runtime_codes:
+        _runtime_codes[id(code)] = code
+        _user_cache.clear()
+        _runtime_cache.clear()
 
 
 def allow_code(code) -> None:
     """Mark a runtime function's code as a safe point (the busy loop of
     ``work()`` is one: it is a loop without calls, like a user's)."""
-    _always_user.add(code)
+    _always_user[id(code)] = code
     _user_cache.clear()
 
 
-def is_user_code(code) -> bool:
-    r = _user_cache.get(code)
+def is_runtime_code(code) -> bool:
+    # keyed by (file, code): code objects compare equal across files
+    key = (code.co_filename, code)
+    r = _runtime_cache.get(key)
     if r is None:
-        if code in _always_user:
+        if id(code) in _runtime_codes:
             r = True
+        else:
+            fn = code.co_filename
+            r = not fn.startswith("<") and any(
+                os.path.abspath(fn).startswith(d) for d in _runtime_dirs)
+        _runtime_cache[key] = r
+    return r
+
+
+def is_user_code(code) -> bool:
+    key = (code.co_filename, code)
+    r = _user_cache.get(key)
+    if r is None:
+        if id(code) in _always_user:
+            r = True
+        elif is_runtime_code(code):
+            r = False
         else:
             fn = code.co_filename
             if fn.startswith("<"):
                 r = not fn.startswith("<frozen")
             else:
                 fn = os.path.abspath(fn)
-                r = not any(fn.startswith(d) for d in _excluded)
-        _user_cache[code] = r
+                r = not any(fn.startswith(d) for d in _library_dirs)
+        _user_cache[key] = r
     return r
 
 
@@ -151,9 +183,14 @@ class Preempter:
 
     def __init__(self, rt) -> None:
         global _worker_code
+        from . import api
         from .sched import Runtime, _busy_loop
         _worker_code = Runtime._worker.__code__
-        allow_code(_busy_loop.__code__)
+        # work()'s busy loop is a loop without calls, like a user's, and the
+        # two frames below it hold no runtime state: all three are safe points
+        for code in (_busy_loop.__code__, Runtime.work.__code__, api.work.__code__):
+            if id(code) not in _always_user:
+                allow_code(code)
         self.rt = rt
         self.mode = rt.preempt
         self.on_main = threading.current_thread() is threading.main_thread() and SIGURG is not None

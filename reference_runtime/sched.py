@@ -220,8 +220,10 @@ class Runtime:
             if unknown:
                 raise ValueError(f"unknown runtime parts: {sorted(unknown)}")
             chosen.update(parts)
+        from .preempt import mark_runtime
         for name, fn in chosen.items():
             setattr(self, name, fn)
+            mark_runtime(fn)              # a part is runtime code: never preempted inside
         # fast paths inline the reference parts; off when a part is replaced
         ref = default_parts()
         self.fast_runq = chosen["runqput"] is ref["runqput"]

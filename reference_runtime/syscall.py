@@ -106,6 +106,7 @@ def syscall(fn, *args):
     if rt.syscalls is None:
         rt.syscalls = SyscallPool()
     rt.syscalls.submit(rt, g, fn, args)
+    rt.sysmon.wake()
     # the host goes on with other Ps (this one stays in Psyscall until
     # sysmon retakes it); we resume after exitsyscall
     if rt.hook_armed:

@@ -32,15 +32,29 @@ MIN_DELAY = 20e-6
 MAX_DELAY = 10e-3
 
 
+def _sysmon_netpoll(rt) -> None:
+    """On the host, at sysmon's request: poll the network without blocking
+    and queue the goroutines it readies (Go's sysmon netpoll +
+    injectglist)."""
+    np = rt.netpoller
+    np.poll_requested = False
+    if np.waiters:
+        gs = np.poll(0)
+        if gs:
+            rt.injectglist(gs)
+
+
 class Sysmon:
     def __init__(self, rt) -> None:
         self.rt = rt
-        self.stopped = threading.Event()
+        self.kick = threading.Event()      # wake(): a system call started, or stop()
+        self.stopping = False
         self.thread: threading.Thread | None = None
         # per-P observations (Go's p.sysmontick)
         self.obs: dict[int, list] = {}
         self.host_obs = None        # (curp, schedtick, since) of the host's current slice
         self.next_trace = 0.0
+        self.trace_k = 0                   # virtual clock: the next period to print
         self.retakes = 0
 
     def start(self) -> None:
@@ -55,7 +69,8 @@ class Sysmon:
         self.thread.start()
 
     def stop(self) -> None:
-        self.stopped.set()
+        self.stopping = True
+        self.kick.set()
         if self.thread is not None:
             self.thread.join()
             self.thread = None
@@ -66,19 +81,29 @@ class Sysmon:
         rt = self.rt
         idle = 0
         delay = MIN_DELAY
-        wait = self.stopped.wait
+        kick = self.kick
         while True:
             if idle == 0:
                 delay = MIN_DELAY
             elif idle > 50:
                 delay = min(delay * 2, MAX_DELAY)
-            if wait(delay):
-                return
+            if kick.wait(delay):
+                if self.stopping:
+                    return
+                kick.clear()              # a system call began: watch it closely again
+                idle = 0
+                continue
             now = time.monotonic()
             if not rt.virtual:
                 rt.coarse_now = now - rt.t0
             n = self._retake(now)
             idle = 0 if n else idle + 1
+            # poll the network if no one has for 10 ms (a busy P never gets
+            # to findrunnable's poll): the host does it at its next schedule
+            np = rt.netpoller
+            if np is not None and np.waiters and now - np.lastpoll > 0.010 and not np.poll_requested:
+                np.poll_requested = True
+                rt.post(_sysmon_netpoll, rt)
             if rt.schedtrace and not rt.virtual:
                 t = now - rt.t0
                 if t >= self.next_trace:
@@ -86,6 +111,12 @@ class Sysmon:
                     self.next_trace = (int(t * 1000 / rt.schedtrace) + 1) * rt.schedtrace / 1000
             if rt.timeout is not None and now - rt.t0 > rt.timeout:
                 rt.preempter.timeout(now - rt.t0)
+
+    def wake(self) -> None:
+        """entersyscall: a sysmon backed off to 10 ms rounds starts over at
+        20 µs, so the P is handed off one short tick later (Go's
+        entersyscall_sysmon wakes a sleeping sysmon the same way)."""
+        self.kick.set()
 
     def _retake(self, now: float) -> int:
         rt = self.rt
@@ -99,7 +130,10 @@ class Sysmon:
             if obs is None or obs[0] != key:
                 self.host_obs = (key, now)
             elif (now - obs[1] >= FORCE_PREEMPT and not g.preempt
-                  and rt.preempter.mode != "off"):
+                  and rt.preempter.mode != "off" and not rt.virtual):
+                # (under the virtual clock time slices are virtual too: work()
+                # is preempted every 10 ms of simulated time, and a real-time
+                # request would make the schedule depend on the host's speed)
                 rt.preempter.request(g)
         else:
             self.host_obs = None
@@ -127,7 +161,7 @@ class Sysmon:
         """Go's GODEBUG=schedtrace line (schedtrace in proc.go)."""
         rt = self.rt
         allp = list(rt.allp)
-        line = (f"SCHED {int(t * 1000)}ms: gomaxprocs={rt.gomaxprocs} idleprocs={rt.npidle} "
+        line = (f"SCHED {int(round(t * 1000, 6))}ms: gomaxprocs={rt.gomaxprocs} idleprocs={rt.npidle} "
                 f"threads={len(rt.allm) + 1} spinningthreads={rt.nmspinning} "
                 f"idlethreads={len(rt.midle)} runqueue={len(rt.runq)} [")
         line += " ".join(str(p.runqtail - p.runqhead) for p in allp) + "]"
@@ -142,9 +176,10 @@ class Sysmon:
 
     def virtual_schedtrace(self) -> None:
         """Virtual clock: print a line for every period that simulated time
-        has crossed (called by the host when time moves)."""
+        has crossed (called by the host when time moves).  Periods are
+        counted, not summed, so the times do not drift."""
         rt = self.rt
         period = rt.schedtrace / 1000
-        while self.next_trace <= rt.vnow + 1e-12:
-            self.print_schedtrace(self.next_trace)
-            self.next_trace += period
+        while self.trace_k * period <= rt.vnow + 1e-12:
+            self.print_schedtrace(self.trace_k * period)
+            self.trace_k += 1

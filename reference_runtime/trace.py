@@ -18,11 +18,9 @@ import os
 
 from .g import Gdead, Grunnable, Grunning, Gsyscall, Gwaiting
 
-_RUNTIME_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
-
-
 def _is_runtime(code) -> bool:
-    return os.path.abspath(code.co_filename).startswith(_RUNTIME_DIR)
+    from .preempt import is_runtime_code
+    return is_runtime_code(code)
 
 
 def _funcname(frame) -> str:
