@@ -92,9 +92,10 @@ class M:
 class Event(tuple):
     """One scheduling event: (time, kind, p, m, goid, detail).
 
-    kinds: spawn, run, park, ready, gosched, preempt, exit, steal,
+    kinds: spawn, run, park, ready, gosched (detail "local" when the G went
+    to its P's queue, not the global one), preempt, exit, steal,
     runqputslow, syscall_enter, syscall_exit, handoff, proc_start, proc_stop,
-    work (a G consumes simulated CPU), timeout."""
+    work (a G consumes simulated CPU), procresize (detail (old, new))."""
 
     __slots__ = ()
     time = property(lambda s: s[0])
@@ -228,7 +229,8 @@ class Runtime:
         ref = default_parts()
         self.fast_runq = chosen["runqput"] is ref["runqput"]
         self.fast_sched = all(chosen[n] is ref[n] for n in
-                              ("findrunnable", "nextg", "runqget", "runqput", "globrunqget"))
+                              ("findrunnable", "nextg", "runqget", "runqput", "globrunqget",
+                               "gfget", "gfput"))
         self.update_plain()
 
         for p in reversed(self.allp):
@@ -977,6 +979,8 @@ class Runtime:
                                  if p.id < n and p.status == PStatus.Prunning and p is not self.curp)
         self.gomaxprocs = n
         self._coprimes = _coprimes(n)
+        if self.tracing:
+            self.trace_event("procresize", self.curp, self.curg, (old, n))
         self.wakep()
 
     def _release_p(self, p: P, keep: bool, requeue_only: bool = False) -> None:

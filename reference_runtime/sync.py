@@ -87,7 +87,7 @@ def _goyield(rt) -> None:
     g.status = 1   # Grunnable
     rt.runqput(rt, rt.curp, g, False)
     if rt.tracing:
-        rt.trace_event("gosched", rt.curp, g)
+        rt.trace_event("gosched", rt.curp, g, "local")
     rt._schedule()
 
 
