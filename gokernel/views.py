@@ -28,11 +28,10 @@ What the trace cannot tell, the replay cannot show:
 * ``GOMAXPROCS`` is not in the trace; it is taken as one more than the
   highest P id seen (pass ``gomaxprocs=`` when some P never appears: it
   sets the size of the batch a P takes from the global queue).
-* A change of GOMAXPROCS during the run moves queued goroutines without an
-  event; so does the ``sync`` package's ``goyield`` (a Mutex handing itself
-  over), which records a ``gosched`` but queues locally.  The replay puts
-  such a goroutine in the wrong queue until it next runs, when it is found
-  wherever it is and the state is right again.
+* A change of GOMAXPROCS during the run (a ``procresize`` event) moves
+  queued goroutines between queues wholesale; the replay does not redo
+  that, so such a goroutine may show in the wrong queue until it next
+  runs, when it is found wherever it is and the state is right again.
 
 Only this module imports ipywidgets and matplotlib, and only when a view
 is shown: gokernel's runtime modules never do.
@@ -390,6 +389,11 @@ class _Replay:
                 return f"{G} is ready ({why}): to the tail of the global queue"
             said = self.runqput(p, goid, True)
             return f"{G} is ready: into {P}'s runnext{said}"
+        if kind == "gosched" and detail == "local" and p is not None:
+            self.gs[goid] = ("runnable", "")
+            self._unrun(goid)
+            said = self.runqput(p, goid, False)
+            return f"{G} yields its P (goyield): to the tail of {P}'s queue{said}"
         if kind in ("gosched", "preempt"):
             self.gs[goid] = ("runnable", "")
             self._unrun(goid)
