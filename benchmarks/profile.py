@@ -39,6 +39,8 @@ from collections import Counter
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
+if os.environ.get("BENCH_REF_PATH"):     # a snapshot of reference_runtime, as worker.py
+    sys.path.insert(0, os.environ["BENCH_REF_PATH"])
 
 
 def profile(peer: str, workload: str, size: int, top: int = 20, sort: str = "tottime") -> str:
