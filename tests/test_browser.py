@@ -86,8 +86,6 @@ BROKEN = {
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(os.environ.get("BROWSER_TEST_SELFCHECK") != "1",
-                    reason="the browser test's self-check runs with BROWSER_TEST_SELFCHECK=1")
 def test_the_browser_checks_catch_errors_tracebacks_and_broken_widgets(tmp_path):
     """The checks themselves: an exception, a traceback on stderr and a widget
     that cannot load each fail their notebook; warnings and a working widget do not."""

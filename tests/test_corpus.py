@@ -98,7 +98,7 @@ def runs(request):
     """The selected programs, started together on a thread pool (each in its
     own process); a test waits only for its own."""
     wanted = [item.callspec.params["name"] for item in request.session.items
-              if item.module is request.module and hasattr(item, "callspec")
+              if getattr(item, "module", None) is request.module and hasattr(item, "callspec")
               and "name" in item.callspec.params]
     with concurrent.futures.ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 2)) as pool:
         yield {name: pool.submit(run_program, name) for name in wanted}
