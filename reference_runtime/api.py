@@ -7,6 +7,7 @@ import sys
 
 from . import sched
 from .errors import Goexit
+from .g import Grunnable
 
 
 def run(main, *args, gomaxprocs: int | None = None, clock: str = "real",
@@ -53,7 +54,12 @@ def gosched() -> None:
     rt = sched.current
     if rt is None:
         rt = sched.getrt()
-    rt.gosched()
+    g = rt.curg                       # Runtime.gosched, inlined: the caller goes to
+    g.status = Grunnable              # the tail of the global queue, then schedule
+    rt.runq.append(g)
+    if rt.tracing:
+        rt.trace_event("gosched", rt.curp, g)
+    rt._schedule()
 
 
 def goexit() -> None:

@@ -111,7 +111,7 @@ class Chan:
         sg.success = False
         sq = sg.q = self.sendq
         sq.append(sg)
-        rt.gopark(_CHAN_SEND)
+        rt._schedule(_CHAN_SEND)        # gopark
         if not sg.success:
             raise Panic(SEND_ON_CLOSED)
 
@@ -195,7 +195,7 @@ class Chan:
         sg.success = False
         rq = sg.q = self.recvq
         rq.append(sg)
-        rt.gopark(_CHAN_RECEIVE)
+        rt._schedule(_CHAN_RECEIVE)     # gopark
         return sg.elem, sg.success
 
     def try_recv(self) -> tuple:

@@ -179,8 +179,16 @@ def globrunqget(rt, p: P, max_: int):
     if n > RUNQ_SIZE // 2:
         n = RUNQ_SIZE // 2
     g = q.popleft()
-    for _ in range(n - 1):
-        rt.runqput(rt, p, q.popleft(), False)
+    n -= 1
+    t = p.runqtail
+    if rt.plain and RUNQ_SIZE - (t - p.runqhead) >= n:
+        ring = p.runq                     # runqput of the batch, inlined: there is room
+        for i in range(t, t + n):
+            ring[i % RUNQ_SIZE] = q.popleft()
+        p.runqtail = t + n
+    else:
+        for _ in range(n):
+            rt.runqput(rt, p, q.popleft(), False)
     return g
 
 

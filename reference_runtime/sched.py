@@ -392,14 +392,9 @@ class Runtime:
 
     def gopark(self, reason: str) -> None:
         """Park the running G with a wait reason and run something else.
-        Returns when goready() makes it runnable and it is scheduled again."""
-        g = self.curg
-        g.status = Gwaiting
-        g.wait_reason = reason
-        g.waitsince = self.coarse_now     # approximate, as Go's (set lazily by its GC)
-        if self.tracing:
-            self.trace_event("park", self.curp, g, reason)
-        self._schedule()
+        Returns when goready() makes it runnable and it is scheduled again.
+        (The same as _schedule(reason), which the hot paths call directly.)"""
+        self._schedule(reason)
 
     def goready(self, g: G) -> None:
         """Make parked g runnable: into runnext of the current P, so it runs
@@ -463,10 +458,17 @@ class Runtime:
 
     # ------------------------------------------------------------- schedule
 
-    def _schedule(self) -> None:
-        """The running G has stopped (parked, yielded, exited, preempted):
-        let its P pick the next G, then give the host to the next P with
-        work.  Runs on the stopped G's stack; its P is running."""
+    def _schedule(self, reason: str | None = None) -> None:
+        """The running G has stopped (parked with `reason`, yielded, exited,
+        preempted): let its P pick the next G, then give the host to the
+        next P with work.  Runs on the stopped G's stack; its P is running."""
+        if reason is not None:            # gopark
+            g = self.curg
+            g.status = Gwaiting
+            g.wait_reason = reason
+            g.waitsince = self.coarse_now  # approximate, as Go's (set lazily by its GC)
+            if self.tracing:
+                self.trace_event("park", self.curp, g, reason)
         if self.plain and not self.readyps and not self.inbox:
             # The common case, inlined (the same choices as findrunnable and
             # execute): this P alone has work, no timer is due, and it is not
