@@ -26,7 +26,7 @@ from collections import deque
 
 from . import sched
 from .errors import CLOSE_OF_CLOSED, CLOSE_OF_NIL, SEND_ON_CLOSED, Panic
-from .g import Sudog, WaitReason
+from .g import Grunnable, Sudog, WaitReason
 
 _NO_BUFFER = ()
 _CHAN_SEND = WaitReason.CHAN_SEND
@@ -94,7 +94,15 @@ class Chan:
             if sg is not None:            # hand v straight to the waiting receiver
                 sg.elem = v
                 sg.success = True
-                sched.current.goready(sg.g)
+                g = sg.g
+                rt = sched.current
+                p = rt.curp
+                if rt.plain and p is not None and p.runnext is None and not rt.npidle:
+                    g.status = Grunnable  # goready, inlined: runnext was free, no idle P
+                    g.wait_reason = ""
+                    p.runnext = g
+                else:
+                    rt.goready(g)
                 return
         if len(self.buf) < self.dataqsiz:
             self.buf.append(v)
@@ -147,12 +155,33 @@ class Chan:
                 sg = _dequeue_select(sq, sg)
             if sg is not None:
                 sg.success = True
-                sched.current.goready(sg.g)
+                g = sg.g
+                rt = sched.current
+                p = rt.curp
+                if rt.plain and p is not None and p.runnext is None and not rt.npidle:
+                    g.status = Grunnable  # goready, inlined (as in send)
+                    g.wait_reason = ""
+                    p.runnext = g
+                else:
+                    rt.goready(g)
                 return sg.elem
             return self.recv_ok()[0]
         if self.buf or self.closed:
             return self.recv_ok()[0]
-        return self._recv_block()[0]
+        rt = sched.current                # park on recvq: _recv_block, inlined
+        if rt is None:
+            sched.getrt()
+        g = rt.curg
+        sg = g.sudog
+        if sg is None:
+            sg = g.sudog = Sudog(g, None, None, None, 0)
+        sg.elem = None
+        sg.c = self
+        sg.success = False
+        rq = sg.q = self.recvq
+        rq.append(sg)
+        rt._schedule(_CHAN_RECEIVE)     # gopark
+        return sg.elem
 
     def recv_ok(self) -> tuple:
         """Receive with Go's comma-ok (``v, ok := <-ch``): ``(v, True)`` for

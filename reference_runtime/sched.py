@@ -487,6 +487,9 @@ class Runtime:
                         g = p.runq[i]
                         p.runq[i] = None
                         p.runqhead = h + 1
+                    elif self.runq:               # local ring empty: a batch from
+                        g = self.globrunqget(self, p, 0)  # the global queue (nextg)
+                    if g is not None:
                         p.schedtick += 1
                         if self.virtual:
                             p.schedwhen = self.vnow
