@@ -80,9 +80,12 @@ class Netpoller:
     def poll(self, timeout: float | None) -> list:
         """Wait up to `timeout` seconds (None: forever, 0: just look) for
         readiness; return the goroutines it makes runnable (Go's netpoll)."""
-        try:
+        if timeout != 0:
+            self.lastpoll = 0.0           # the host is blocked in netpoll: sysmon need
+        try:                              # not poll for it (Go's sched.lastpoll = 0)
             events = self.sel.select(timeout)
         except InterruptedError:
+            self.lastpoll = time.monotonic()
             return []
         self.lastpoll = time.monotonic()
         gs = []

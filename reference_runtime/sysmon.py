@@ -99,9 +99,11 @@ class Sysmon:
             n = self._retake(now)
             idle = 0 if n else idle + 1
             # poll the network if no one has for 10 ms (a busy P never gets
-            # to findrunnable's poll): the host does it at its next schedule
+            # to findrunnable's poll) and the host is not blocked in a poll
+            # itself (lastpoll 0): the host does it at its next schedule
             np = rt.netpoller
-            if np is not None and np.waiters and now - np.lastpoll > 0.010 and not np.poll_requested:
+            if (np is not None and np.waiters and np.lastpoll
+                    and now - np.lastpoll > 0.010 and not np.poll_requested):
                 np.poll_requested = True
                 rt.post(_sysmon_netpoll, rt)
             if rt.schedtrace and not rt.virtual:

@@ -269,3 +269,24 @@ def test_same_seed_and_virtual_clock_give_the_same_trace_with_four_ps():
         traces.append(ev)
     assert traces[0] == traces[1]
     assert any(e.kind == "steal" for e in traces[0]) or len({e.p for e in traces[0]}) > 1
+
+
+def test_real_clock_work_counts_only_the_goroutines_own_running_time():
+    """Under the real clock work(s) spins until its goroutine has *run* for
+    s: time preempted out, while the others spin, does not count.  Four
+    goroutines of work(0.1) on one host thread need 0.4 s of CPU, however
+    often async preemption interleaves them."""
+    import time
+
+    def main():
+        wg = WaitGroup()
+        wg.add(4)
+        c0 = time.process_time()
+        for _ in range(4):
+            go(lambda: (work(0.1), wg.done()))
+        wg.wait()
+        return time.process_time() - c0, runtime().preempter.requests
+
+    cpu, preemptions = run(main, gomaxprocs=1, preempt="async")
+    assert preemptions > 0              # the busy loops were interleaved
+    assert cpu >= 4 * 0.1 * 0.9

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from reference_runtime import (Deadlock, WaitGroup, go, net, now, num_goroutine, run, sleep,
+from reference_runtime import (Deadlock, WaitGroup, go, gosched, net, now, num_goroutine, run, sleep,
                                runtime)
 
 
@@ -183,3 +183,55 @@ def test_a_deadlock_is_still_reported_once_the_network_is_idle():
 
     with pytest.raises(Deadlock, match="all goroutines are asleep"):
         run(main, timeout=10)
+
+
+def test_sysmon_polls_the_network_for_a_host_that_never_goes_idle():
+    """Go's sysmon: "poll network if not polled for more than 10ms".  Two
+    goroutines yielding to each other keep the one P busy, so the scheduler
+    itself never reaches the network; only sysmon's poll wakes the reader."""
+    def main():
+        ln = net.listen("tcp", "127.0.0.1:0")
+        client = net.dial("tcp", ln.addr)
+        server = ln.accept()
+        got = []
+        go(lambda: got.append(server.read()))
+        gosched()                                # the reader parks in IO wait
+        client.write(b"ping")
+        yields = 0
+
+        def spinner():
+            while not got:
+                gosched()
+
+        go(spinner)
+        while not got:
+            gosched()
+            yields += 1
+        for c in (client, server, ln):
+            c.close()
+        return got[0], yields
+
+    data, yields = run(main, gomaxprocs=1, timeout=10)
+    assert data == b"ping"
+    assert yields > 0            # the host was busy when the data arrived
+
+
+def test_sysmon_leaves_a_host_blocked_in_netpoll_alone(monkeypatch):
+    """While the host sleeps in the poller (Go: sched.lastpoll == 0), sysmon
+    has nothing to poll for it, and must not wake it every 10 ms."""
+    from reference_runtime import sysmon
+    posts = []
+    real = sysmon._sysmon_netpoll
+    monkeypatch.setattr(sysmon, "_sysmon_netpoll", lambda rt: (posts.append(1), real(rt)))
+
+    def main():
+        ln = net.listen("tcp", "127.0.0.1:0")
+        client = net.dial("tcp", ln.addr)
+        server = ln.accept()
+        go(server.read)                          # parked in IO wait all along
+        sleep(0.2)                               # the host blocks in netpoll until the timer
+        for c in (client, server, ln):
+            c.close()
+
+    run(main, gomaxprocs=1)
+    assert posts == []
