@@ -15,23 +15,11 @@ import json
 import os
 
 from . import core
-from .instructor import MAGIC
+from .instructor import MAGIC, exercise_cells as _cells
 
 
 def _notebooks(course_dir: str) -> list[str]:
     return sorted(glob.glob(os.path.join(course_dir, "[0-9][0-9]_*.ipynb")))
-
-
-def _cells(nb: dict):
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") != "code":
-            continue
-        src = cell.get("source", "")
-        if isinstance(src, list):
-            src = "".join(src)
-        first, _, body = src.lstrip().partition("\n")
-        if first.startswith(MAGIC):
-            yield cell, first[len(MAGIC):].strip(), body
 
 
 def check(course_dir: str) -> list[str]:

@@ -46,17 +46,20 @@ def notebook_cells(path: str) -> dict[str, str]:
             nb = json.load(f)
     except (OSError, ValueError):
         return {}
-    out = {}
+    return {ex_id: body for _, ex_id, body in exercise_cells(nb)}
+
+
+def exercise_cells(nb: dict):
+    """(cell, exercise id, code) for each `%%exercise` cell of notebook `nb`."""
     for cell in nb.get("cells", []):
         if cell.get("cell_type") != "code":
             continue
         src = cell.get("source", "")
         if isinstance(src, list):
             src = "".join(src)
-        first, _, rest = src.lstrip().partition("\n")
+        first, _, body = src.lstrip().partition("\n")
         if first.startswith(MAGIC):
-            out[first[len(MAGIC):].strip()] = rest
-    return out
+            yield cell, first[len(MAGIC):].strip(), body
 
 
 def grade_folder(submissions: str, out_csv: str, feedback_dir: str,

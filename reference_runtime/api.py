@@ -54,8 +54,8 @@ def gosched() -> None:
     rt = sched.current
     if rt is None:
         rt = sched.getrt()
-    g = rt.curg                       # Runtime.gosched, inlined: the caller goes to
-    g.status = Grunnable              # the tail of the global queue, then schedule
+    g = rt.curg                       # Go's goschedImpl: the caller goes to the
+    g.status = Grunnable              # tail of the global queue, then schedule
     rt.runq.append(g)
     if rt.tracing:
         rt.trace_event("gosched", rt.curp, g)

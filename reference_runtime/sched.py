@@ -420,16 +420,6 @@ class Runtime:
         if self.npidle and not self.nmspinning:
             self.wakep()
 
-    def gosched(self) -> None:
-        """Yield: the running G goes to the tail of the global queue (Go's
-        goschedImpl), so others run first."""
-        g = self.curg
-        g.status = Grunnable
-        self.runq.append(g)
-        if self.tracing:
-            self.trace_event("gosched", self.curp, g)
-        self._schedule()
-
     def gopreempt(self) -> None:
         """Preempt the running G at a safe point: like gosched (Go's
         gopreempt_m puts the G on the global queue)."""

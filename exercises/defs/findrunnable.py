@@ -2,20 +2,7 @@
 from __future__ import annotations
 
 from exercises.core import Exercise, collect_tests, expect, hidden, public
-
-
-def _gs(n, first=1):
-    from reference_runtime.g import G
-    out = []
-    for i in range(n):
-        g = G()
-        g.goid = first + i
-        out.append(g)
-    return out
-
-
-def _goid(g):
-    return None if g is None else g.goid
+from exercises.defs._support import decisions, goid as _goid, gs as _gs
 
 
 class _Spy:
@@ -236,12 +223,7 @@ def test_the_schedule_is_gos(sol):
         events = []
         Runtime(gomaxprocs=4, clock="virtual", seed=11, trace=events,
                 parts={"findrunnable": part}).run_main(main, ())
-        out = []
-        for e in events:
-            # the schedule, not the trace's verbosity: a repeated run event is one decision
-            if e.kind == "run" and (not out or out[-1] != (round(e.time, 9), e.p, e.goid)):
-                out.append((round(e.time, 9), e.p, e.goid))
-        return out
+        return decisions(events)
 
     def go_findrunnable(rt, p):          # Go's, plugged in as a replaced part too
         return sched.findrunnable(rt, p)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from exercises.core import Exercise, collect_tests, expect, hidden, public
+from exercises.defs._support import goid as _goid
 
 
 def _rt():
@@ -18,10 +19,6 @@ def _dead(n, first=1):
         g.status = Gdead
         out.append(g)
     return out
-
-
-def _goid(g):
-    return None if g is None else g.goid
 
 
 class _Counted:

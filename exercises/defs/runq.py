@@ -2,22 +2,13 @@
 from __future__ import annotations
 
 from exercises.core import Exercise, collect_tests, expect, hidden, public
+from exercises.defs._support import gs as _gs
 
 
 def _setup(n_ps: int = 1):
     from reference_runtime.sched import Runtime
     rt = Runtime(gomaxprocs=n_ps)
     return rt, rt.allp[0]
-
-
-def _gs(n):
-    from reference_runtime.g import G
-    out = []
-    for i in range(n):
-        g = G()
-        g.goid = i + 1
-        out.append(g)
-    return out
 
 
 def _ids(gs):

@@ -4,6 +4,7 @@ reference_runtime/sysmon.py)."""
 from __future__ import annotations
 
 from exercises.core import Exercise, collect_tests, expect, hidden, public
+from exercises.defs._support import gs as _gs
 
 
 def _reference_line(rt, t):
@@ -14,16 +15,6 @@ def _reference_line(rt, t):
 def _fresh(procs: int):
     from reference_runtime.sched import Runtime
     return Runtime(gomaxprocs=procs, clock="virtual")
-
-
-def _gs(n, first=1):
-    from reference_runtime.g import G
-    out = []
-    for i in range(n):
-        g = G()
-        g.goid = first + i
-        out.append(g)
-    return out
 
 
 def _lines_of_a_run(sol, main, **kw):

@@ -4,6 +4,7 @@ globrunqget)."""
 from __future__ import annotations
 
 from exercises.core import Exercise, collect_tests, expect, hidden, public
+from exercises.defs._support import decisions, gs as _gs
 
 
 def _setup(n_ps: int = 1, schedtick: int = 1):
@@ -12,16 +13,6 @@ def _setup(n_ps: int = 1, schedtick: int = 1):
     p = rt.allp[0]
     p.schedtick = schedtick
     return rt, p
-
-
-def _gs(n, first=1):
-    from reference_runtime.g import G
-    out = []
-    for i in range(n):
-        g = G()
-        g.goid = first + i
-        out.append(g)
-    return out
 
 
 def _local(rt, p, gs, runnext=None):
@@ -240,11 +231,7 @@ def test_the_schedule_is_gos_on_several_ps(sol):
         events = []
         Runtime(gomaxprocs=3, clock="virtual", seed=5, trace=events,
                 parts={"nextg": part}).run_main(main, ())
-        out = []
-        for e in events:
-            if e.kind == "run" and (not out or out[-1] != (round(e.time, 9), e.p, e.goid)):
-                out.append((round(e.time, 9), e.p, e.goid))
-        return out
+        return decisions(events)
 
     def go_nextg(rt, p):                      # Go's, plugged in the same way
         return sched.nextg(rt, p)

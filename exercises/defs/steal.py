@@ -2,22 +2,13 @@
 from __future__ import annotations
 
 from exercises.core import Exercise, collect_tests, expect, hidden, public
+from exercises.defs._support import decisions, goid as _goid, gs as _gs
 
 
 def _setup(n_ps: int = 2, trace: list | None = None):
     from reference_runtime.sched import Runtime
     rt = Runtime(gomaxprocs=n_ps, trace=trace)
     return rt, rt.allp[0], rt.allp[1]
-
-
-def _gs(n, first=1):
-    from reference_runtime.g import G
-    out = []
-    for i in range(n):
-        g = G()
-        g.goid = first + i
-        out.append(g)
-    return out
 
 
 def _fill(p, gs, head=0):
@@ -31,10 +22,6 @@ def _fill(p, gs, head=0):
 
 def _ring(p):
     return [p.runq[i % 256].goid for i in range(p.runqhead, p.runqtail)]
-
-
-def _goid(g):
-    return None if g is None else g.goid
 
 
 @public
@@ -209,12 +196,7 @@ def test_the_schedule_is_gos(sol):
         rt = Runtime(gomaxprocs=4, clock="virtual", seed=7, trace=events,
                      parts={"runqsteal": part})
         rt.run_main(_spawn_program(300, 0.001, 0.00002), ())
-        out = []
-        for e in events:
-            # the schedule, not the trace's verbosity: a repeated run event is one decision
-            if e.kind == "run" and (not out or out[-1] != (round(e.time, 9), e.p, e.goid)):
-                out.append((round(e.time, 9), e.p, e.goid))
-        return out
+        return decisions(events)
 
     def go_runqsteal(rt, p, victim, steal_runnext):   # Go's, as a replaced part too
         return runq.runqsteal(rt, p, victim, steal_runnext)
