@@ -66,7 +66,19 @@ class Verdict:
         return sum(r.passed for r in self.results) / len(self.results)
 
     @property
+    def public_passed(self) -> bool:
+        """Every public test among the results passed (the learner can see
+        and run these, so they gate every point)."""
+        pub = [r for r in self.results if r.public]
+        return self.setup == "ok" and bool(pub) and all(r.passed for r in pub)
+
+    @property
     def points(self) -> float:
+        """No points until every public test passes (a stub, or code that
+        gets only the easy cases right, earns nothing); then the share of
+        all tests passed, hidden ones included."""
+        if not self.public_passed:
+            return 0.0
         return round(self.exercise.points * self.score, 2)
 
     # ------------------------------------------------------------- summary
