@@ -99,6 +99,23 @@ def test_a_big_frame_gets_a_segment_of_its_size_plus_stack_extra(sol):
     expect(len(st.segments), 1, "segments after the return")
 
 
+@public
+def test_hot_splits_counts_ranks_and_filters(sol):
+    """hot_splits counts only the "split" events per (function, depth), keeps the places
+    whose count is at least the threshold, and lists them most splits first, ties by
+    function name and then by depth.
+
+    In this trace c split 5 times, a at two depths and b 3 times each, d
+    twice; b's 9 unsplits do not count.  With threshold 3 the answer is c,
+    then a at 200, a at 300, b; d (2 < 3) is left out; an empty trace has
+    no hot split."""
+    trace = ([("split", "b", 100)] * 3 + [("unsplit", "b", 100)] * 9 + [("split", "a", 300)] * 3
+             + [("split", "c", 50)] * 5 + [("split", "a", 200)] * 3 + [("split", "d", 10)] * 2)
+    expect(sol.hot_splits(trace, 3), [("c", 50, 5), ("a", 200, 3), ("a", 300, 3), ("b", 100, 3)],
+           "hot_splits(trace, 3)")
+    expect(sol.hot_splits([], 1), [], "hot_splits([], 1)")
+
+
 @hidden
 def test_a_loop_away_from_the_boundary_never_splits(sol):
     """The same loop 1 KB above the boundary runs in the first segment: nothing splits
@@ -145,23 +162,6 @@ def test_a_recursion_repeated_in_a_loop_is_hot_at_every_boundary(sol):
     hot = sol.hot_splits(st.trace, 50)
     expect([(name, n) for name, _, n in hot], [("walk", 50)] * 6, "(function, splits) of each hot split")
     expect([d for _, d, _ in hot], sorted(d for _, d, _ in hot), "hot splits of equal count, by depth")
-
-
-@public
-def test_hot_splits_counts_ranks_and_filters(sol):
-    """hot_splits counts only the "split" events per (function, depth), keeps the places
-    whose count is at least the threshold, and lists them most splits first, ties by
-    function name and then by depth.
-
-    In this trace c split 5 times, a at two depths and b 3 times each, d
-    twice; b's 9 unsplits do not count.  With threshold 3 the answer is c,
-    then a at 200, a at 300, b; d (2 < 3) is left out; an empty trace has
-    no hot split."""
-    trace = ([("split", "b", 100)] * 3 + [("unsplit", "b", 100)] * 9 + [("split", "a", 300)] * 3
-             + [("split", "c", 50)] * 5 + [("split", "a", 200)] * 3 + [("split", "d", 10)] * 2)
-    expect(sol.hot_splits(trace, 3), [("c", 50, 5), ("a", 200, 3), ("a", 300, 3), ("b", 100, 3)],
-           "hot_splits(trace, 3)")
-    expect(sol.hot_splits([], 1), [], "hot_splits([], 1)")
 
 
 STARTER = '''\

@@ -301,13 +301,13 @@ def test_no_live_case_blocks_forever_with_reason_select(sol):
     expect(got, [(1, "select")], "the deadlock report's goroutines")
 
 
-# --------------------------------------------------------------- hidden
-
-@hidden
+@public
 def test_five_ready_cases_are_chosen_evenly(sol):
     """With five channels always ready, 5,000 selects choose each case between
-    800 and 1,200 times: the permutation is unbiased for more than two
-    cases too."""
+    900 and 1,100 times (a fair choice gives 1,000, give or take 28): the
+    permutation is unbiased for more than two cases too, where a naive
+    swap-with-any shuffle favours the second case (24%) and starves the
+    last (16%)."""
     def main():
         cs = [_chan(1) for _ in range(5)]
         out = []
@@ -320,9 +320,11 @@ def test_five_ready_cases_are_chosen_evenly(sol):
         return [out.count(k) for k in range(5)]
 
     counts = _run(main, seed=11)
-    expect(all(800 <= n <= 1200 for n in counts), True,
-           f"each of 5 cases chosen 800 to 1200 times (got {counts})")
+    expect(all(900 <= n <= 1100 for n in counts), True,
+           f"each of 5 cases chosen 900 to 1100 times (got {counts})")
 
+
+# --------------------------------------------------------------- hidden
 
 @hidden
 def test_whole_programs_run_on_your_select(sol):
