@@ -78,3 +78,23 @@ def test_a_stub_that_returns_none_earns_nothing(verdicts, exercise_id):
     v = verdicts[(exercise_id, "<stub returning None>")]
     assert not v.passed
     assert v.points == 0, _explain(v)
+
+
+# The ten exercises of notebooks 00-04 whose wrong solutions this branch adds;
+# the other exercises' ids are added where their wrong solutions are written.
+WITH_WRONG_SOLUTIONS = ["per_unit", "stack_grow", "hot_split", "gogo", "runq", "schedule",
+                        "greuse", "chan_unbuffered", "chan_buffered", "select"]
+
+
+@pytest.mark.parametrize("exercise_id", WITH_WRONG_SOLUTIONS)
+def test_every_exercise_keeps_at_least_five_wrong_solutions(exercise_id):
+    """Each exercise keeps at least five wrong solutions, each a file whose
+    docstring names its mistake and the rule it breaks."""
+    assert exercise_id in EXERCISES, f"no exercise {exercise_id!r}"
+    files = sorted((HERE / exercise_id).glob("*.py"))
+    documented = [f.name for f in files if ast.get_docstring(ast.parse(f.read_text(encoding="utf-8")))]
+    assert len(documented) >= MIN_WRONG, (
+        f"{exercise_id} has {len(documented)} documented wrong solutions "
+        f"({', '.join(documented) or 'none'}); at least {MIN_WRONG} are needed")
+    assert len(documented) == len(files), \
+        f"files without a docstring: {sorted(set(f.name for f in files) - set(documented))}"

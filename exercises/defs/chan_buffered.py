@@ -134,13 +134,82 @@ def test_unbuffered_channels_still_work(sol):
            "sender's state and len(buf), then chanrecv")
 
 
-# --------------------------------------------------------------- hidden
+@public
+def test_senders_parked_on_a_full_buffer_get_in_first_in_first_out(sol):
+    """Two senders parked on a full cap-2 buffer join it in the order they
+    parked (Go's waitq is first in, first out), each behind the values
+    already there: four receives give 1, 2, 3, 4."""
+    from reference_runtime import go
 
-@hidden
+    def main():
+        c = _chan(2)
+        sol.chansend(c, 1)
+        sol.chansend(c, 2)
+        gs = []
+        for v in (3, 4):
+            gs.append(go(sol.chansend, c, v))
+            _settle(*gs)
+        out = [sol.chanrecv(c)[0] for _ in range(4)]
+        _settle(*gs)
+        return out, len(c.sendq)
+
+    expect(_run(main), ([1, 2, 3, 4], 0), "values received, len(sendq) afterwards")
+
+
+@public
+def test_closed_buffered_channels_panic_on_send_or_close(sol):
+    """On a closed buffered channel with room, a send still panics "send on
+    closed channel" (the check comes before the buffer) and a second close
+    panics "close of closed channel", as in Go's chansend and closechan."""
+    from reference_runtime import Panic
+
+    def main():
+        c = _chan(4)
+        sol.chansend(c, "in")
+        sol.closechan(c)
+        out = []
+        for op in (lambda: sol.chansend(c, 1), lambda: sol.closechan(c)):
+            try:
+                op()
+                out.append("no panic")
+            except Panic as e:
+                out.append(f"panic: {e}")
+        return out, list(c.buf)
+
+    expect(_run(main), (["panic: send on closed channel", "panic: close of closed channel"], ["in"]),
+           "send and close on a closed channel, then c.buf")
+
+
+@public
+def test_close_readies_its_waiters_in_gos_order(sol):
+    """Close readies its waiters in reverse order of dequeuing, as Go's
+    closechan (a gList, a stack): four receivers parked on an empty cap-2
+    channel, spawned 0..3, run 3, 2, 1, 0 after close on one P."""
+    from reference_runtime import WaitGroup, go, gosched
+
+    def main():
+        c = _chan(2)
+        wg = WaitGroup()
+        woken = []
+        for i in range(4):
+            wg.add(1)
+            go(lambda i=i: (sol.chanrecv(c), woken.append(i), wg.done()))
+        gosched()
+        sol.closechan(c)
+        wg.wait()
+        return woken
+
+    expect(_run(main), [3, 2, 1, 0], "order in which the receivers ran after close")
+
+
+
+@public
 def test_a_waiting_receiver_gets_the_value_directly_even_with_a_buffer(sol):
-    """Go's chansend: "Found a waiting receiver. We pass the value we want to
-    send directly to the receiver, bypassing the channel buffer (if any)."
-    The buffer stays empty and the sender does not block."""
+    """A send finding a receiver waiting hands it the value directly, even on
+    a buffered channel (Go's chansend: "Found a waiting receiver. We pass
+    the value we want to send directly to the receiver, bypassing the
+    channel buffer (if any)."): the buffer stays empty and the sender does
+    not block."""
     from reference_runtime import go
 
     def main():
@@ -155,6 +224,92 @@ def test_a_waiting_receiver_gets_the_value_directly_even_with_a_buffer(sol):
 
     expect(_run(main), (0, [(9, True)]), "len(c.buf) right after the send, what was received")
 
+
+@public
+def test_close_with_senders_waiting_on_a_full_buffer(sol):
+    """Close wakes the senders parked on a full buffer, and they panic "send
+    on closed channel"; the value already in the buffer is still received,
+    then (None, False)."""
+    from reference_runtime import Panic, go
+
+    def main():
+        c = _chan(1)
+        sol.chansend(c, "kept")
+        out = []
+
+        def sender():
+            try:
+                sol.chansend(c, "lost")
+                out.append("sent")
+            except Panic as e:
+                out.append(str(e))
+
+        g = go(sender)
+        _settle(g)
+        sol.closechan(c)
+        _settle(g)
+        return out, [sol.chanrecv(c) for _ in range(2)]
+
+    expect(_run(main), (["send on closed channel"], [("kept", True), (None, False)]),
+           "the sender's panic, then what receivers get")
+
+
+@public
+def test_a_select_that_already_won_is_skipped(sol):
+    """A waiter is taken with dequeue, which skips a sudog whose select
+    another case already completed (Go's waitq.dequeue).  A select parked
+    sending on a full cap-1 channel c1 and receiving on c2 is woken through
+    c2; the plain sender queued behind it on c1 is the one whose value
+    joins the buffer."""
+    from reference_runtime import go, select
+
+    def main():
+        c1, c2 = _chan(1), _chan(0)
+        sol.chansend(c1, "first")
+        out = []
+        gsel = go(lambda: out.append(("select", select((c1.send, "from select"), c2.recv))))
+        _settle(gsel)
+        gsend = go(sol.chansend, c1, "plain")
+        _settle(gsend)
+        c2.send("won")                  # the select wins on c2; its c1 sudog is stale now
+        got = [sol.chanrecv(c1), sol.chanrecv(c1)]
+        _settle(gsel, gsend)
+        return out, got
+
+    expect(_run(main), ([("select", (1, "won"))], [("first", True), ("plain", True)]),
+           "the select's result, then two receives on c1")
+
+
+@public
+def test_a_select_on_your_buffered_channel_is_woken_by_your_operations(sol):
+    """The reference's select parked on your channel is woken by your
+    operations: your chansend wakes its receive case directly, not through
+    the buffer, and your chanrecv from a full buffer takes its send case's
+    value into the buffer; each wakeup leaves sg.success and g.param = sg
+    for the select to read."""
+    from reference_runtime import go, select
+
+    def main():
+        c, d = _chan(1), _chan(0)
+        out = []
+        g = go(lambda: out.append(select(c.recv, d.recv)))
+        _settle(g)
+        sol.chansend(c, "to the select")
+        _settle(g)
+        sol.chansend(c, "in the buffer")
+        g = go(lambda: out.append(select((c.send, "from the select"), d.recv)))
+        _settle(g)
+        out.append(sol.chanrecv(c))
+        _settle(g)
+        out.append(list(c.buf))
+        return out
+
+    expect(_run(main), [(0, "to the select"), ("in the buffer", True), (0, None),
+                        ["from the select"]],
+           "select results, chanrecv, and the buffer at the end")
+
+
+# --------------------------------------------------------------- hidden
 
 @hidden
 def test_the_buffer_never_exceeds_its_capacity(sol):
@@ -199,88 +354,6 @@ def test_the_buffer_never_exceeds_its_capacity(sol):
     expect(peak, 3, "largest len(c.buf) seen")
     expect(n, 100, "values received")
     expect(per, {s: list(range(20)) for s in range(5)}, "each sender's values, in order")
-
-
-@hidden
-def test_close_with_senders_waiting_on_a_full_buffer(sol):
-    """Go: closing wakes the senders parked on a full buffer, and they panic
-    "send on closed channel"; the values already in the buffer are still
-    received, then (None, False)."""
-    from reference_runtime import Panic, go
-
-    def main():
-        c = _chan(1)
-        sol.chansend(c, "kept")
-        out = []
-
-        def sender():
-            try:
-                sol.chansend(c, "lost")
-                out.append("sent")
-            except Panic as e:
-                out.append(str(e))
-
-        g = go(sender)
-        _settle(g)
-        sol.closechan(c)
-        _settle(g)
-        return out, [sol.chanrecv(c) for _ in range(2)]
-
-    expect(_run(main), (["send on closed channel"], [("kept", True), (None, False)]),
-           "the sender's panic, then what receivers get")
-
-
-@hidden
-def test_a_select_that_already_won_is_skipped(sol):
-    """Go's waitq.dequeue skips a sudog whose select another case already
-    completed (use gokernel.rt.dequeue).  A select parked sending on a full
-    cap-1 channel c1 and receiving on c2 is woken through c2; a plain sender
-    queued behind it on c1 is the one whose value joins the buffer."""
-    from reference_runtime import go, select
-
-    def main():
-        c1, c2 = _chan(1), _chan(0)
-        sol.chansend(c1, "first")
-        out = []
-        gsel = go(lambda: out.append(("select", select((c1.send, "from select"), c2.recv))))
-        _settle(gsel)
-        gsend = go(sol.chansend, c1, "plain")
-        _settle(gsend)
-        c2.send("won")                  # the select wins on c2; its c1 sudog is stale now
-        got = [sol.chanrecv(c1), sol.chanrecv(c1)]
-        _settle(gsel, gsend)
-        return out, got
-
-    expect(_run(main), ([("select", (1, "won"))], [("first", True), ("plain", True)]),
-           "the select's result, then two receives on c1")
-
-
-@hidden
-def test_a_select_on_your_buffered_channel_is_woken_by_your_operations(sol):
-    """The reference's select parked on your channel: your chansend wakes its
-    receive case (directly, not through the buffer), your chanrecv from a
-    full buffer takes its send case's value into the buffer; each wakeup
-    sets sg.success and g.param = sg."""
-    from reference_runtime import go, select
-
-    def main():
-        c, d = _chan(1), _chan(0)
-        out = []
-        g = go(lambda: out.append(select(c.recv, d.recv)))
-        _settle(g)
-        sol.chansend(c, "to the select")
-        _settle(g)
-        sol.chansend(c, "in the buffer")
-        g = go(lambda: out.append(select((c.send, "from the select"), d.recv)))
-        _settle(g)
-        out.append(sol.chanrecv(c))
-        _settle(g)
-        out.append(list(c.buf))
-        return out
-
-    expect(_run(main), [(0, "to the select"), ("in the buffer", True), (0, None),
-                        ["from the select"]],
-           "select results, chanrecv, and the buffer at the end")
 
 
 @hidden
@@ -362,21 +435,25 @@ from gokernel.rt import (getg, gopark, goready, dequeue, Sudog, WaitReason, Pani
                          SEND_ON_CLOSED, CLOSE_OF_CLOSED)
 
 def chansend(c, v):
-    """c <- v on any channel.  c.buf is a deque of at most c.dataqsiz values.
-    In Go's order: closed -> panic; a receiver waiting -> hand v to it directly;
-    room in the buffer -> append v; else park on c.sendq (WaitReason.CHAN_SEND)."""
+    """c <- v on any channel, Go's chansend.  c.buf is a deque of at most
+    c.dataqsiz values (Go's ring buffer).
+
+    Returns once v is with a receiver or in the buffer; parks on c.sendq
+    ("chan send") while neither can take it.  Panics SEND_ON_CLOSED if c
+    is closed, before or while it waits."""
     ...
 
 def chanrecv(c):
-    """v, ok := <-c on any channel.  A sender waiting: with a buffer (it is
-    full), take its head and append the sender's value; without one, take
-    the sender's value; either way wake the sender.  Else a value in the
-    buffer: take it.  Else closed: (None, False).  Else park on c.recvq."""
+    """v, ok := <-c on any channel, Go's chanrecv.
+
+    Returns (v, True) with the oldest value sent and not yet received,
+    parking on c.recvq ("chan receive") while there is none; (None, False)
+    once c is closed and nothing is left to receive."""
     ...
 
 def closechan(c):
-    """close(c): as for unbuffered channels; values left in the buffer are
-    still received after the close."""
+    """close(c), Go's closechan: as for unbuffered channels; the values
+    left in the buffer are still received afterwards."""
     ...
 '''
 
@@ -404,29 +481,38 @@ EXERCISE = Exercise(
     points=15,
     provides=["chansend", "chanrecv", "closechan"],
     statement=(
-        "Extend your channels to every capacity (Go's runtime/chan.go). c.buf is a deque "
-        "holding at most c.dataqsiz values (Go's ring buffer; len(c.buf) is Go's qcount). "
-        "chansend(c, v), in Go's order: closed -> panic 'send on closed channel'; a receiver "
-        "waiting -> hand v to it directly (the buffer is empty then); len(c.buf) < "
-        "c.dataqsiz -> append v and return; else park on c.sendq ('chan send'). "
-        "chanrecv(c) -> (v, ok): a sender waiting -> with a buffer (it is full) take the "
-        "head and append the sender's value at the tail, without one take the sender's "
-        "value, and ready the sender; else a value in the buffer -> take it; else closed -> "
-        "(None, False); else park on c.recvq ('chan receive'). closechan(c) as for "
-        "unbuffered channels (values already buffered are still received). Keep using "
-        "gokernel.rt.dequeue and waking with sg.success, g.param = sg, goready, so the "
-        "reference's select works on your channels. Tested inside runs with the virtual "
-        "clock, then whole programs with every gokernel channel bound to your code. The "
-        "reference is reference_runtime/chan.py."),
+        "Extend your channels to every capacity (Go's runtime/chan.go, chansend, chanrecv, "
+        "recv and closechan). c.buf is a deque holding at most c.dataqsiz values: Go's "
+        "ring buffer, len(c.buf) is its qcount. Everything that held for unbuffered "
+        "channels still holds (04.1: panics on closed channels, waiters in sudogs, first "
+        "in first out, taken with dequeue, woken with sg.success and g.param = sg, close "
+        "waking every waiter and readying them in reverse order of dequeuing). What the "
+        "buffer adds: "
+        "(1) A send goes straight to a waiting receiver, bypassing the buffer (a receiver "
+        "waits only when the buffer is empty); else into the buffer if it holds fewer "
+        "than c.dataqsiz values, without blocking; else the sender parks. "
+        "(2) Values come out in the order they went in. A receive from a full buffer with "
+        "a sender parked takes the buffer's head and puts the sender's value at its tail, "
+        "then readies the sender (Go's recv: \"Queue is full. Take the item at the head "
+        "of the queue. Make the sender enqueue its item at the tail\"): the parked "
+        "sender's value is younger than everything already buffered. "
+        "(3) A closed channel's buffered values are still received, with ok True; only "
+        "then does a receive return (None, False). Senders parked on a full buffer wake "
+        "at close and panic 'send on closed channel'. "
+        "Capacity 0 keeps behaving as in 04.1: these functions serve every channel."),
     starter=STARTER,
     hints=[
-        "Start from your unbuffered solution: only two new cases, 'room in the buffer' in "
-        "chansend and 'a value in the buffer' in chanrecv, plus the full-buffer handoff.",
-        "In chanrecv look for a waiting sender first: if there is one and c.dataqsiz > 0, "
-        "v = c.buf.popleft(); c.buf.append(sg.elem). That keeps FIFO order: the sender "
-        "started waiting after every value already in the buffer.",
-        "A closed channel may still hold values: check the buffer before answering "
-        "(None, False).",
+        "The buffer is a third party between senders and receivers. Ask, for each "
+        "operation, who can complete it right now: a waiting partner, the buffer, or "
+        "nobody. Read the order of the cases in chansend and chanrecv in Go's "
+        "runtime/chan.go, and recv for the full-buffer case.",
+        "When a sender is parked on a buffered channel, the buffer is full: the value to "
+        "return is not the sender's. Which value is the oldest? A closed channel may "
+        "still hold values: which check comes first in chanrecv?",
+        "The full-buffer handoff, with sg = dequeue(c.sendq) not None and c.dataqsiz > 0: "
+        "v = c.buf.popleft(); c.buf.append(sg.elem); then wake sg and return (v, True). "
+        "In chansend, between the waiting receiver and parking: "
+        "if len(c.buf) < c.dataqsiz: c.buf.append(v); return.",
     ],
     tests=collect_tests(globals()),
     reference=_reference,

@@ -135,8 +135,9 @@ def test_close_wakes_every_waiting_receiver_with_ok_false(sol):
 
 @public
 def test_closed_channels_receive_at_once_and_panic_on_send_or_close(sol):
-    """Go: a receive from a closed, empty channel returns (zero, false) at once;
-    "send on closed channel" and "close of closed channel" are panics."""
+    """A receive from a closed channel returns (None, False) at once, every
+    time; a send on it panics "send on closed channel" and closing it again
+    panics "close of closed channel", as in Go's chansend and closechan."""
     from reference_runtime import Panic
 
     def main():
@@ -156,13 +157,12 @@ def test_closed_channels_receive_at_once_and_panic_on_send_or_close(sol):
            "recv, recv, send, close on a closed channel")
 
 
-# --------------------------------------------------------------- hidden
-
-@hidden
+@public
 def test_a_sender_blocked_when_the_channel_closes_panics(sol):
-    """Go's closechan: "release all writers (they will panic)": a sender parked
-    on the channel wakes with sg.success False and panics "send on closed
-    channel"."""
+    """Close wakes the senders parked on the channel too (Go's closechan:
+    "release all writers (they will panic)"): a parked sender wakes with
+    sg.success False and panics "send on closed channel", and c.sendq is
+    left empty."""
     from reference_runtime import Panic, go
 
     def main():
@@ -185,10 +185,12 @@ def test_a_sender_blocked_when_the_channel_closes_panics(sol):
     expect(_run(main), (["panic: send on closed channel"], 0), "the sender's fate, len(sendq)")
 
 
-@hidden
+@public
 def test_waiting_senders_and_receivers_are_served_first_in_first_out(sol):
-    """Go's waitq is a FIFO: the goroutine that started waiting first is
-    served first, for senders and for receivers."""
+    """Waiting senders and receivers are served first in, first out, as
+    Go's waitq (enqueue at the tail, dequeue from the head): three parked
+    senders give their values in the order they parked, and three parked
+    receivers get values in the order they parked."""
     from reference_runtime import go
 
     def main():
@@ -213,12 +215,13 @@ def test_waiting_senders_and_receivers_are_served_first_in_first_out(sol):
     expect(out, [(0, "x"), (1, "y"), (2, "z")], "(receiver, value) for three waiting receivers")
 
 
-@hidden
+@public
 def test_close_readies_its_waiters_in_gos_order(sol):
-    """Go's closechan collects the woken goroutines on a gList (a stack) and
-    readies them from its top, each into runnext: on one P the first waiter
-    runs first, then the others in reverse.  Go 1.19, GOMAXPROCS=1:
-    receivers spawned 0..3, Gosched, close: woken 3, 2, 1, 0."""
+    """Close readies its waiters in reverse order of dequeuing, as Go's
+    closechan does: it collects the woken goroutines on a gList, a stack,
+    and readies them from its top.  Four receivers spawned 0..3 park in
+    that order; after close, on one P, they run 3, 2, 1, 0, as in Go 1.19
+    with GOMAXPROCS=1."""
     from reference_runtime import WaitGroup, go, gosched
 
     def main():
@@ -236,13 +239,13 @@ def test_close_readies_its_waiters_in_gos_order(sol):
     expect(_run(main), [3, 2, 1, 0], "order in which the receivers ran after close")
 
 
-@hidden
+@public
 def test_a_select_that_already_won_is_skipped(sol):
-    """Go's waitq.dequeue skips the sudog of a select that another case
-    already completed ("someone else has won the race to signal this
-    goroutine"): use gokernel.rt.dequeue.  A select parked on c1 and c2 is
-    woken through c2; a plain receiver queued on c1 behind the select's
-    sudog must get the next value sent on c1."""
+    """A waiter is taken with dequeue, which skips the sudog of a select
+    that another case already completed (Go's waitq.dequeue: "someone else
+    has won the race to signal this goroutine").  A select parked on c1
+    and c2 is woken through c2; a plain receiver queued on c1 behind the
+    select's stale sudog gets the next value sent on c1."""
     from reference_runtime import go, select
 
     def main():
@@ -261,12 +264,13 @@ def test_a_select_that_already_won_is_skipped(sol):
            "what the select and the plain receiver got")
 
 
-@hidden
+@public
 def test_a_select_waiting_on_your_channel_is_woken_by_your_operations(sol):
     """A select (the reference's) parked on your channel is woken by your
-    chansend (its recv case) and your chanrecv (its send case): set
-    sg.success and g.param = sg, as Go's send() and recv() do, so the select
-    can tell which case won."""
+    chansend (its receive case), your chanrecv (its send case) and your
+    closechan (its receive case, with ok False): a woken waiter's sudog
+    says what happened (sg.success) and which case won (g.param = sg), as
+    Go's send() and recv() leave it, and no sudog stays queued."""
     from reference_runtime import go, select
 
     def main():
@@ -291,6 +295,8 @@ def test_a_select_waiting_on_your_channel_is_woken_by_your_operations(sol):
            "select results and what chanrecv got")
     expect(qs, [0, 0, 0, 0], "queue lengths afterwards")
 
+
+# --------------------------------------------------------------- hidden
 
 @hidden
 def test_whole_programs_run_on_your_unbuffered_channels(sol):
@@ -380,26 +386,27 @@ from gokernel.rt import (getg, gopark, goready, dequeue, Sudog, WaitReason, Pani
                          SEND_ON_CLOSED, CLOSE_OF_CLOSED)
 
 def chansend(c, v):
-    """c <- v on an unbuffered channel (c.dataqsiz == 0).
-    Closed: raise Panic(SEND_ON_CLOSED).  A receiver waiting (dequeue(c.recvq)
-    returns its sudog): give it v (sg.elem), set sg.success = True and
-    sg.g.param = sg, goready(sg.g), return.  Otherwise append
-    Sudog(getg(), v, c, None, 0) to c.sendq and gopark(WaitReason.CHAN_SEND);
-    woken with sg.success False means the channel was closed: panic."""
+    """c <- v on an unbuffered channel (c.dataqsiz == 0), Go's chansend.
+
+    Returns once a receiver has v: at once if one was waiting (and it is
+    made ready), else after parking on c.sendq ("chan send") until one
+    takes it.  Panics SEND_ON_CLOSED if c is closed, before or while it
+    waits."""
     ...
 
 def chanrecv(c):
-    """v, ok := <-c.  Return (v, True) for a value, (None, False) once closed.
-    A sender waiting: take its value, wake it.  Closed: (None, False).
-    Otherwise park on c.recvq (WaitReason.CHAN_RECEIVE); the sender fills
-    your sudog's elem and success."""
+    """v, ok := <-c on an unbuffered channel, Go's chanrecv.
+
+    Returns (v, True) with a sender's value (a waiting sender is made
+    ready), at once if one was waiting, else after parking on c.recvq
+    ("chan receive"); (None, False) if c is closed."""
     ...
 
 def closechan(c):
-    """close(c): mark it closed and wake every waiter, receivers
-    (elem None, success False) then senders (success False), each with
-    sg.g.param = sg.  Ready them in reverse order of dequeuing (Go's gList
-    is a stack).  Closing twice: raise Panic(CLOSE_OF_CLOSED)."""
+    """close(c), Go's closechan: c is closed, and every goroutine waiting
+    on it wakes (receivers with (None, False), senders to panic), readied
+    in reverse order of dequeuing.  Panics CLOSE_OF_CLOSED if c is
+    already closed."""
     ...
 '''
 
@@ -429,33 +436,45 @@ EXERCISE = Exercise(
     statement=(
         "Write Go's chansend, chanrecv and closechan (runtime/chan.go) for unbuffered "
         "channels. A channel c is Go's hchan: c.recvq and c.sendq are deques of sudogs "
-        "(gokernel.rt.Sudog(g, elem, c, None, 0)), c.closed a flag. chansend(c, v): panic "
-        "'send on closed channel' if closed; if a receiver waits, hand v to it directly and "
-        "make it ready (the sender does not block); else park on c.sendq with wait reason "
-        "'chan send' until a receiver takes v (or close makes it panic). chanrecv(c) -> "
-        "(v, ok): take the value of a waiting sender and ready it; (None, False) once "
-        "closed; else park on c.recvq ('chan receive'). closechan(c): panic 'close of "
-        "closed channel' if closed; else wake every receiver (None, ok=False) and every "
-        "sender (which panics), readying them in reverse order of dequeuing, as Go's gList. "
-        "Take waiters with gokernel.rt.dequeue(q), which skips sudogs of a select that "
-        "already won, and wake a waiter as Go's send()/recv() do: sg.success, g.param = sg, "
-        "goready(g), so the reference's select works on your channels. Tested inside "
-        "runs on one P with the virtual clock, then whole programs with gokernel's "
-        "unbuffered channels bound to your code. The reference is "
-        "reference_runtime/chan.py."),
+        "(gokernel.rt.Sudog(g, elem, c, None, 0)), c.closed a flag. What must hold: "
+        "(1) A send finding a receiver waiting hands v straight into that receiver's sudog "
+        "and makes it ready without blocking (chansend calls send: \"Found a waiting "
+        "receiver\"); a receive finding a sender waiting takes the value from its sudog "
+        "and makes it ready (chanrecv calls recv). An unbuffered channel never holds a "
+        "value in c.buf: the goroutines meet. "
+        "(2) Otherwise the goroutine parks on c.sendq or c.recvq, in a sudog holding its "
+        "value or waiting for one, with wait reason 'chan send' or 'chan receive' (what "
+        "Go's goroutine dumps and deadlock reports show). "
+        "(3) Waiters are served first in, first out (Go's waitq: enqueue at the tail, "
+        "dequeue from the head). "
+        "(4) On a closed channel a receive returns (None, False) at once, a send panics "
+        "'send on closed channel', a second close panics 'close of closed channel'. "
+        "(5) close wakes every waiter: receivers get (None, False), parked senders wake "
+        "and panic 'send on closed channel'. They are readied in reverse order of "
+        "dequeuing: closechan collects them on a gList, a stack, and readies them from "
+        "its top once the channel's lock is released. "
+        "(6) Waiters are taken with gokernel.rt.dequeue(q), Go's waitq.dequeue, which "
+        "skips the sudog of a select that another case already won; a woken waiter learns "
+        "what happened from its sudog, as Go's send() and recv() leave it: sg.success "
+        "(True for a value, False for a close) and sg.g.param = sg, then goready(sg.g). "
+        "The reference's select reads them, so it works on your channels."),
     starter=STARTER,
     hints=[
-        "The sudog is the meeting point: the sender's value travels in sg.elem, and "
-        "sg.success says whether it was a value (True) or a close (False). After gopark "
-        "returns, read your own sudog: whoever woke you filled it in.",
-        "In chanrecv, a waiting sender's sudog already holds the value: sg = dequeue(c.sendq); "
-        "if sg is not None: set sg.success = True, sg.g.param = sg, goready(sg.g), "
-        "return (sg.elem, True).",
-        "closechan: set c.closed = True first, then collect every sg from dequeue(c.recvq) and "
-        "dequeue(c.sendq) (until it returns None) into a list of goroutines, then call "
-        "goready on them in reversed order.",
-        "Do not use c.recvq.popleft(): a select's sudog may still sit in the queue after "
-        "another case woke it; dequeue(q) skips those (and marks a live one's select done).",
+        "The sudog is where two goroutines meet: whoever arrives second finds the other's "
+        "sudog in the channel's queue and completes the operation for both. After gopark "
+        "returns, your own sudog tells you what the waker did. Read chansend, chanrecv, "
+        "send and recv in Go's runtime/chan.go.",
+        "closechan in runtime/chan.go: mark closed, then drain both queues (readers, then "
+        "writers) onto a list, filling in each sudog, and only afterwards ready them, from "
+        "the last collected. A sender must check, when it wakes, whether it was a receiver "
+        "or the close that woke it.",
+        "Take waiters only with dequeue(q), never q.popleft(): a select's sudog may still "
+        "sit in a queue after another of its cases won (waitq.dequeue in runtime/chan.go).",
+        "chanrecv with a sender waiting: sg = dequeue(c.sendq); if sg is not None: "
+        "sg.success = True; sg.g.param = sg; goready(sg.g); return sg.elem, True. "
+        "closechan: for each sg from dequeue(c.recvq) then dequeue(c.sendq): set elem "
+        "(receivers) to None, success False, param; collect sg.g; then "
+        "for g in reversed(woken): goready(g).",
     ],
     tests=collect_tests(globals()),
     reference=_reference,

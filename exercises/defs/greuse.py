@@ -68,14 +68,15 @@ def _spawner(n, batch):
 
 @public
 def test_an_empty_free_list_gives_none(sol):
-    """gfget with nothing on rt.gfree returns None (newproc then allocates a new G)."""
+    """gfget with nothing on rt.gfree returns None, without raising (newproc then
+    allocates a new G)."""
     rt = _rt()
     expect(_goid(sol.gfget(rt)), None, "gfget(rt) with an empty free list")
 
 
 @public
 def test_a_freed_g_is_kept_on_rt_gfree(sol):
-    """gfput(rt, g) keeps the record on the free list rt.gfree."""
+    """gfput(rt, g) keeps the G record itself on the free list rt.gfree."""
     rt = _rt()
     g, = _dead(1)
     sol.gfput(rt, g)
@@ -84,7 +85,8 @@ def test_a_freed_g_is_kept_on_rt_gfree(sol):
 
 @public
 def test_the_last_freed_g_is_reused_first(sol):
-    """The free list is a stack, as Go's gList: gfget returns the G freed last, and takes it off."""
+    """The free list is a stack, as Go's gList: gfget returns the very record freed last
+    and takes it off, so three puts come back in reverse, then None."""
     rt = _rt()
     a, b, c = _dead(3)
     for g in (a, b, c):
@@ -96,18 +98,17 @@ def test_the_last_freed_g_is_reused_first(sol):
 
 @public
 def test_a_program_allocates_only_as_many_gs_as_are_alive_at_once(sol):
-    """2,000 goroutines, at most 50 alive at a time, with your parts: at most 51 G records
-    are ever allocated (rt.nallg), main included."""
+    """A program of 2,000 goroutines, at most 50 alive at a time, run with your parts,
+    allocates at most 51 G records (rt.nallg), main included."""
     done, nallg = _Counted(sol, gomaxprocs=1).run(_spawner(2000, 50))
     expect(done, 2000, "goroutines that ran")
     expect(nallg <= 51, True, f"at most 51 G records allocated (got {nallg})")
 
 
-# -- hidden ------------------------------------------------------------------
-
-@hidden
+@public
 def test_gfget_never_hands_out_the_same_g_twice(sol):
-    """Each freed G comes back once: after gfget takes it, the free list no longer holds it."""
+    """Each freed G comes back once: five puts and five gets give five distinct records,
+    and the free list is empty afterwards."""
     rt = _rt()
     gs = _dead(5)
     for g in gs:
@@ -117,9 +118,10 @@ def test_gfget_never_hands_out_the_same_g_twice(sol):
     expect(list(rt.gfree), [], "rt.gfree afterwards")
 
 
-@hidden
+@public
 def test_puts_and_gets_interleave_as_a_stack(sol):
-    """put 1, put 2, get, put 3, get, get -> 2, 3, 1."""
+    """Puts and gets interleaved behave as a stack: put 1, put 2, get, put 3, get, get
+    returns 2, 3, 1."""
     rt = _rt()
     a, b, c = _dead(3)
     sol.gfput(rt, a)
@@ -129,6 +131,8 @@ def test_puts_and_gets_interleave_as_a_stack(sol):
     got = [x, sol.gfget(rt), sol.gfget(rt)]
     expect([_goid(g) for g in got], [2, 3, 1], "goids in the order gfget returned them")
 
+
+# -- hidden ------------------------------------------------------------------
 
 @hidden
 def test_a_reused_record_describes_the_new_goroutine(sol):
@@ -177,13 +181,14 @@ def test_many_goroutines_on_several_ps_with_your_free_list(sol):
 
 STARTER = '''\
 def gfget(rt):
-    """A dead G to reuse for a new goroutine, or None if the free list rt.gfree
-    (a Python list) is empty.  Take the G freed last: Go's free list is a stack."""
+    """A dead G to reuse for a new goroutine (Go's gfget), taken off the
+    free list rt.gfree (a Python list): the one freed most recently, or
+    None when the list is empty."""
     ...
 
 def gfput(rt, g):
-    """Goroutine g has exited (its status is Gdead): keep its record on rt.gfree
-    for the next go statement."""
+    """Goroutine g has exited (its status is Gdead): its record goes on
+    the free list rt.gfree for a later go statement (Go's gfput)."""
     ...
 '''
 
@@ -202,20 +207,25 @@ EXERCISE = Exercise(
     provides=["gfget", "gfput"],
     statement=(
         "Write gfput(rt, g) and gfget(rt), Go's free list of dead goroutines "
-        "(runtime/proc.go). When a goroutine exits, goexit0 calls gfput: keep its G record "
-        "on rt.gfree (a list). A go statement (newproc) first calls gfget: return the G "
-        "freed last, taken off the list, or None when the list is empty (newproc then "
-        "allocates a new G). So a program that starts a million short goroutines "
-        "allocates only as many records as are alive at once. The public tests call your "
-        "functions on a runtime's free list and run 2,000 goroutines with them; hidden "
-        "tests check the stack order, that a record is never handed out twice, that a "
-        "reused record describes its new goroutine, and 10,000 goroutines on 2 Ps. "
-        "Stuck? Read gfget and gfput in reference_runtime/sched.py."),
+        "(runtime/proc.go, gfput and gfget). When a goroutine exits, goexit0 calls gfput; "
+        "a go statement (newproc1) first calls gfget and allocates a new G only if it "
+        "returns None. Go keeps dead Gs because a G record and its stack cost an "
+        "allocation and garbage-collector work each time: a program that starts a million "
+        "short goroutines then allocates only as many records as are alive at once. What "
+        "must hold: (1) gfput keeps the record itself on rt.gfree (a list). (2) The free "
+        "list is a stack, as Go's gList (push and pop at the head): gfget returns the G "
+        "freed most recently and takes it off the list, so a record is never handed out "
+        "twice. (3) gfget on an empty list returns None (it does not raise). The runtime "
+        "then fills the reused record in for its new goroutine (a new goid, a new start "
+        "function), as Go's newproc1 does."),
     starter=STARTER,
     hints=[
-        "rt.gfree is a plain Python list; a list used as a stack: append to put, pop() to get.",
-        "gfget must return None, not raise, when the list is empty: "
-        "`return rt.gfree.pop() if rt.gfree else None`.",
+        "A free list is a stack of records that are waiting to be reused. Read gfput and "
+        "gfget in Go's runtime/proc.go, and gList's push and pop there: which end do they "
+        "use?",
+        "A Python list is a stack when both functions work at the same end. gfget must "
+        "remove what it returns, and must not fail on an empty list.",
+        "gfput: rt.gfree.append(g). gfget: return rt.gfree.pop() if rt.gfree else None.",
     ],
     tests=collect_tests(globals()),
     reference=_reference,

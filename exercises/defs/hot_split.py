@@ -24,7 +24,8 @@ def _boundary():
 
 @public
 def test_a_frame_that_fits_does_not_split(sol):
-    """Calls whose frames fit in the current segment allocate nothing and record nothing."""
+    """Twenty calls whose frames fit in the first segment allocate no segment and leave
+    the trace empty."""
     S, m = _machine(sol)
     st = m.newg()
     for _ in range(20):
@@ -35,10 +36,11 @@ def test_a_frame_that_fits_does_not_split(sol):
 
 @public
 def test_a_frame_that_does_not_fit_gets_a_new_segment(sol):
-    """A frame past the end of the segment makes morestack add an 8192-byte segment and record the split.
+    """A small frame past the end of the segment makes morestack add a segment of SEG_MIN,
+    8,192 bytes, and record ("split", function name, depth before the frame) in st.trace.
 
-    The trace entry is ("split", function name, st.used): st.used is the
-    stack depth, in bytes of frames, before the new frame."""
+    st.used is the stack depth, in bytes of frames, before the new frame is
+    pushed (the machine pushes it after morestack returns)."""
     S, m = _machine(sol)
     st = m.newg()
     for fn in S.padding(_boundary()):
@@ -51,7 +53,8 @@ def test_a_frame_that_does_not_fit_gets_a_new_segment(sol):
 
 @public
 def test_returning_from_the_first_frame_of_a_segment_frees_it(sol):
-    """When the frame that split returns, lessstack frees its segment and records the unsplit."""
+    """When the frame that split returns, lessstack removes its segment from st.segments,
+    frees its memory, and records ("unsplit", function name, depth) in st.trace."""
     S, m = _machine(sol)
     st = m.newg()
     for fn in S.padding(_boundary()):
@@ -66,9 +69,10 @@ def test_returning_from_the_first_frame_of_a_segment_frees_it(sol):
 
 @public
 def test_a_loop_at_a_segment_boundary_is_a_hot_split(sol):
-    """A call in a loop at the boundary splits and unsplits on every iteration, and hot_splits reports it.
+    """A call in a loop right at the segment boundary splits and unsplits on every
+    iteration, and hot_splits reports that place.
 
-    1,000 iterations: 1,000 segments allocated and freed; hot_splits(trace,
+    1,000 iterations allocate and free 1,000 segments; hot_splits(trace,
     100) returns [("f", depth, 1000)]."""
     S, m = _machine(sol)
     st = m.newg()
@@ -79,9 +83,14 @@ def test_a_loop_at_a_segment_boundary_is_a_hot_split(sol):
     expect(sol.hot_splits(st.trace, 100), [("f", _boundary(), 1000)], "hot_splits(trace, 100)")
 
 
-@hidden
-def test_a_big_frame_gets_a_segment_that_fits_it(sol):
-    """A 10,000-byte frame gets a segment of its size plus StackExtra (12,048 bytes)."""
+@public
+def test_a_big_frame_gets_a_segment_of_its_size_plus_stack_extra(sol):
+    """A 10,000-byte frame gets a segment of its size plus SEG_EXTRA, 12,048 bytes, and
+    returning from it frees that segment.
+
+    SEG_EXTRA is Go 1.2's StackExtra: without it, a frame bigger than
+    SEG_MIN would get a segment with no room for the Stktop record and its
+    own callees."""
     S, m = _machine(sol)
     st = m.newg()
     m.call(st, S.Func("big", 10000))
@@ -90,9 +99,27 @@ def test_a_big_frame_gets_a_segment_that_fits_it(sol):
     expect(len(st.segments), 1, "segments after the return")
 
 
+@public
+def test_hot_splits_counts_ranks_and_filters(sol):
+    """hot_splits counts only the "split" events per (function, depth), keeps the places
+    whose count is at least the threshold, and lists them most splits first, ties by
+    function name and then by depth.
+
+    In this trace c split 5 times, a at two depths and b 3 times each, d
+    twice; b's 9 unsplits do not count.  With threshold 3 the answer is c,
+    then a at 200, a at 300, b; d (2 < 3) is left out; an empty trace has
+    no hot split."""
+    trace = ([("split", "b", 100)] * 3 + [("unsplit", "b", 100)] * 9 + [("split", "a", 300)] * 3
+             + [("split", "c", 50)] * 5 + [("split", "a", 200)] * 3 + [("split", "d", 10)] * 2)
+    expect(sol.hot_splits(trace, 3), [("c", 50, 5), ("a", 200, 3), ("a", 300, 3), ("b", 100, 3)],
+           "hot_splits(trace, 3)")
+    expect(sol.hot_splits([], 1), [], "hot_splits([], 1)")
+
+
 @hidden
 def test_a_loop_away_from_the_boundary_never_splits(sol):
-    """The same loop 1 KB above the boundary runs in the first segment: no split, nothing hot."""
+    """The same loop 1 KB above the boundary runs in the first segment: nothing splits
+    and nothing is hot."""
     S, m = _machine(sol)
     st = m.newg()
     S.loop_at_depth(m, st, S.padding(_boundary() - 1024), S.Func("f", 64), 1000)
@@ -102,7 +129,8 @@ def test_a_loop_away_from_the_boundary_never_splits(sol):
 
 @hidden
 def test_a_deep_recursion_done_once_is_not_hot(sol):
-    """A recursion 200 frames deep splits once per segment, each at a new depth: nothing is hot."""
+    """A recursion 200 frames deep splits once per segment, each time at a new depth, and
+    unsplits at the same depths in reverse when it unwinds: nothing is hot."""
     S, m = _machine(sol)
     st = m.newg()
     rec = S.Func("walk", 256)
@@ -121,7 +149,8 @@ def test_a_deep_recursion_done_once_is_not_hot(sol):
 
 @hidden
 def test_a_recursion_repeated_in_a_loop_is_hot_at_every_boundary(sol):
-    """The same recursion run 50 times splits 50 times at each of its 6 boundaries: all 6 are hot."""
+    """The same recursion run 50 times splits 50 times at each of its 6 boundaries, so
+    all 6 places are hot, listed by depth."""
     S, m = _machine(sol)
     st = m.newg()
     rec = S.Func("walk", 256)
@@ -135,40 +164,29 @@ def test_a_recursion_repeated_in_a_loop_is_hot_at_every_boundary(sol):
     expect([d for _, d, _ in hot], sorted(d for _, d, _ in hot), "hot splits of equal count, by depth")
 
 
-@hidden
-def test_hot_splits_ranks_and_filters(sol):
-    """hot_splits counts splits (not unsplits) per (function, depth), keeps counts >= threshold, most first.
-
-    Ties are ordered by function name, then depth."""
-    trace = ([("split", "b", 100)] * 3 + [("unsplit", "b", 100)] * 9 + [("split", "a", 300)] * 3
-             + [("split", "c", 50)] * 5 + [("split", "a", 200)] * 3 + [("split", "d", 10)] * 2)
-    expect(sol.hot_splits(trace, 3), [("c", 50, 5), ("a", 200, 3), ("a", 300, 3), ("b", 100, 3)],
-           "hot_splits(trace, 3)")
-    expect(sol.hot_splits([], 1), [], "hot_splits([], 1)")
-
-
 STARTER = '''\
 from reference_runtime.models.stacks import SEG_EXTRA, SEG_MIN, Segment
 
 def morestack(st, fn):
     """fn's frame does not fit in the current segment (Go 1.2's newstack).
-    Allocate a segment of max(fn.size + SEG_EXTRA, SEG_MIN) bytes with
-    st.mem.stackalloc(size), append Segment(that stack) to st.segments (the
-    last one is the current one), and append ("split", fn.name, st.used)
-    to st.trace."""
+
+    When it returns, the current segment (the last of st.segments) is a new,
+    empty Segment of max(fn.size + SEG_EXTRA, SEG_MIN) bytes taken from
+    st.mem, and st.trace ends with ("split", fn.name, st.used)."""
     ...
 
 def lessstack(st, fn):
-    """fn was the first frame of the current segment and has returned (Go 1.2's
-    lessstack -> oldstack). Remove that segment from st.segments, free its
-    stack (st.mem.stackfree(segment.stack)) and append ("unsplit", fn.name,
-    st.used) to st.trace."""
+    """fn, the first frame of the current segment, has returned (Go 1.2's
+    lessstack -> oldstack).
+
+    When it returns, that segment is no longer in st.segments, its memory
+    is back in st.mem, and st.trace ends with ("unsplit", fn.name, st.used)."""
     ...
 
 def hot_splits(trace, threshold):
-    """Count the "split" events of trace per (function, depth); return
-    [(function, depth, count), ...] for the counts >= threshold, most
-    splits first, then by function name, then by depth."""
+    """The hot splits of trace: [(function, depth, count), ...] for each
+    (function, depth) that split at least threshold times, most splits
+    first, ties by function name, then depth.  Unsplits do not count."""
     ...
 '''
 
@@ -187,23 +205,45 @@ EXERCISE = Exercise(
     points=10,
     provides=["morestack", "lessstack", "hot_splits"],
     statement=(
-        "Write the two halves of Go 1.2's segmented stacks for the model's SegmentedMachine "
-        "(reference_runtime/models/stacks.py), then a detector for their failure mode. "
-        "morestack(st, fn) runs when fn's frame does not fit in the current segment: it appends "
-        "a new Segment of max(fn.size + SEG_EXTRA, SEG_MIN) bytes to st.segments and records "
-        "(\"split\", fn.name, st.used) in st.trace. lessstack(st, fn) runs when fn, the first "
-        "frame of the current segment, returns: it removes that segment, frees its stack and "
-        "records (\"unsplit\", fn.name, st.used). hot_splits(trace, threshold) finds the hot "
-        "splits: the (function, depth) places that split threshold times or more, as "
-        "(function, depth, count), most first (ties by name, then depth)."),
+        "Go 1.0 to 1.2 grew a goroutine's stack by chaining segments (runtime/stack.c, "
+        "runtime·newstack and runtime·oldstack, reached through morestack and lessstack in "
+        "runtime/asm_amd64.s). Write both halves for the model's SegmentedMachine "
+        "(reference_runtime/models/stacks.py), which calls them, and a detector for their "
+        "failure mode. What must hold: "
+        "(1) morestack(st, fn) runs when fn's frame does not fit; afterwards a new, empty "
+        "Segment is current (last in st.segments) and holds max(fn.size + SEG_EXTRA, "
+        "SEG_MIN) bytes: SEG_EXTRA is Go's StackExtra, room for fn's callees and the Stktop "
+        "record, so that even a frame bigger than SEG_MIN fits; SEG_MIN (StackMin) is the "
+        "smallest segment worth allocating. "
+        "(2) It records (\"split\", fn.name, st.used) in st.trace, st.used being the depth "
+        "before fn's frame. "
+        "(3) lessstack(st, fn) runs when fn, the first frame of the current segment, has "
+        "returned; afterwards that segment is gone from st.segments and its memory is "
+        "freed (Go returned it to the stack cache), recorded as (\"unsplit\", fn.name, "
+        "st.used). "
+        "(4) hot_splits(trace, threshold) counts the split events (unsplits do not count) "
+        "per (function, depth) and returns (function, depth, count) for each place that "
+        "split threshold times or more, most splits first, ties by function name, then "
+        "depth. A call in a loop right at a segment boundary allocates and frees a "
+        "segment on every iteration: that hot split is why Go 1.3 moved to contiguous "
+        "stacks that are copied when they grow (exercise 01.1)."),
     starter=STARTER,
     hints=[
-        "morestack: seg = Segment(st.mem.stackalloc(max(fn.size + SEG_EXTRA, SEG_MIN))); "
-        "st.segments.append(seg); then the trace entry. The machine pushes fn's frame itself.",
-        "lessstack: seg = st.segments.pop(); st.mem.stackfree(seg.stack); then the trace entry "
-        "(st.used no longer counts fn's frame: the machine popped it already).",
-        "hot_splits: collections.Counter over (name, depth) of the events whose kind is \"split\"; "
-        "keep those with count >= threshold; sort with key=lambda t: (-t[2], t[0], t[1]).",
+        "The machine pushes and pops the frames itself; your two functions are the "
+        "bookkeeping of a segment's life: where its memory comes from, when it becomes "
+        "current, when it goes back, and the record of each event. Read runtime·newstack "
+        "and runtime·oldstack in Go 1.2's src/pkg/runtime/stack.c.",
+        "The size rule comes from newstack: the frame size, plus StackExtra, rounded up "
+        "to StackMin. Without the extra, a frame bigger than a segment gets a segment "
+        "too small for itself and the Stktop record (the model refuses it). Depth in "
+        "both records is st.used at the moment you are called.",
+        "hot_splits is a count and a sort: which events count, which counts are kept "
+        "(is a place that split exactly threshold times hot?), and in what order "
+        "(the most splits first; equal counts by name, then depth).",
+        "morestack: st.segments.append(Segment(st.mem.stackalloc(max(fn.size + SEG_EXTRA, "
+        "SEG_MIN)))); lessstack: st.mem.stackfree(st.segments.pop().stack); hot_splits: "
+        "Counter((name, depth) for kind, name, depth in trace if kind == \"split\"), kept "
+        "if n >= threshold, sorted with key=lambda t: (-t[2], t[0], t[1]).",
     ],
     tests=collect_tests(globals()),
     reference=_reference,

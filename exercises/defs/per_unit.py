@@ -14,14 +14,16 @@ def _close(got, expected, what, rel=1e-9):
 
 @public
 def test_statm_gives_vmsize_and_vmrss_in_bytes(sol):
-    """statm(text, page_size) turns the first two fields (pages) into bytes: (VmSize, VmRSS)."""
+    """statm(text, page_size) returns its first two fields, counted in pages, as bytes:
+    (VmSize, VmRSS)."""
     expect(sol.statm("52386 4571 2271 677 0 8029 0\n", 4096), (52386 * 4096, 4571 * 4096),
            "statm('52386 4571 2271 677 0 8029 0', 4096)")
 
 
 @public
 def test_per_unit_is_the_slope_not_the_average(sol):
-    """A fixed cost of 1 MB paid once is left out: 12,000 B per thread plus 1,000,000 B gives 12,000."""
+    """A fixed cost paid once per run is not charged to the units: runs costing 12,000 B
+    per thread plus 1,000,000 B give 12,000, not the average."""
     counts = [500, 1000, 2000]
     totals = [1_000_000 + 12_000 * n for n in counts]
     _close(sol.per_unit(counts, totals), 12_000.0, f"per_unit({counts}, {totals})")
@@ -29,13 +31,15 @@ def test_per_unit_is_the_slope_not_the_average(sol):
 
 @public
 def test_per_unit_of_two_runs(sol):
-    """With two runs the slope is the difference of the totals over the difference of the counts."""
+    """With two runs the slope is the difference of the totals over the difference of
+    the counts."""
     _close(sol.per_unit([100, 300], [5_000, 9_000]), 20.0, "per_unit([100, 300], [5000, 9000])")
 
 
 @public
 def test_per_unit_needs_two_different_counts(sol):
-    """per_unit raises ValueError for one run, or runs that all have the same count."""
+    """per_unit raises ValueError for a single run, and for runs that all have the same
+    count (no slope can be fitted)."""
     for counts, totals in (([1000], [5_000]), ([1000, 1000], [5_000, 6_000])):
         try:
             got = sol.per_unit(counts, totals)
@@ -44,9 +48,11 @@ def test_per_unit_needs_two_different_counts(sol):
         raise Mismatch(f"per_unit({counts}, {totals})", "ValueError", got)
 
 
-@hidden
+@public
 def test_per_unit_fits_noisy_runs_by_least_squares(sol):
-    """Noisy measurements: the slope is the least-squares one (as numpy.polyfit(counts, totals, 1)[0])."""
+    """For noisy measurements per_unit returns the least-squares slope of totals against
+    counts (as numpy.polyfit(counts, totals, 1)[0]), which uses every run, not only the
+    first and the last."""
     counts = [100, 200, 400, 800, 1600]
     totals = [2_000_000 + 7_000 * n + e for n, e in zip(counts, (3_000, -5_000, 8_000, -2_000, 1_000))]
     n = len(counts)
@@ -55,14 +61,7 @@ def test_per_unit_fits_noisy_runs_by_least_squares(sol):
     _close(sol.per_unit(counts, totals), slope, f"per_unit({counts}, {totals})", rel=1e-6)
 
 
-@hidden
-def test_per_unit_of_unordered_runs(sol):
-    """The runs may come in any order, and the totals may shrink (a negative slope)."""
-    _close(sol.per_unit([2000, 500, 1000], [30_000, 120_000, 90_000]), -60.0,
-           "per_unit([2000, 500, 1000], [30000, 120000, 90000])", rel=1e-6)
-
-
-@hidden
+@public
 def test_per_unit_rejects_mismatched_lists(sol):
     """per_unit raises ValueError when there are not as many totals as counts."""
     try:
@@ -73,8 +72,17 @@ def test_per_unit_rejects_mismatched_lists(sol):
 
 
 @hidden
+def test_per_unit_of_unordered_runs(sol):
+    """The runs may come in any order, and the totals may shrink with the count (a
+    negative slope)."""
+    _close(sol.per_unit([2000, 500, 1000], [30_000, 120_000, 90_000]), -60.0,
+           "per_unit([2000, 500, 1000], [30000, 120000, 90000])", rel=1e-6)
+
+
+@hidden
 def test_statm_of_this_process_agrees_with_proc_status(sol):
-    """On the real /proc/self/statm, VmSize agrees with the VmSize line of /proc/self/status."""
+    """On this machine's real /proc/self/statm, VmSize agrees with the VmSize line of
+    /proc/self/status, and VmRSS lies between 0 and VmSize."""
     import os
     page = os.sysconf("SC_PAGE_SIZE")
     with open("/proc/self/status") as f:
@@ -88,17 +96,15 @@ def test_statm_of_this_process_agrees_with_proc_status(sol):
 
 STARTER = '''\
 def statm(text, page_size):
-    """(VmSize, VmRSS) in bytes, from the text of /proc/self/statm: its first
-    two fields are the size of the address space and the resident set, in
-    pages of page_size bytes."""
+    """(VmSize, VmRSS) in bytes, from the text of /proc/self/statm, whose
+    fields count pages of page_size bytes."""
     ...
 
 def per_unit(counts, totals):
-    """Bytes per unit (goroutine, thread) from several runs: run i parked
-    counts[i] units and added totals[i] bytes. Return the least-squares
-    slope of totals against counts, so that a fixed cost paid once per run
-    is not charged to the units. Raise ValueError if the lists differ in
-    length or if there are not at least two different counts."""
+    """Bytes per unit (goroutine, thread) from several runs, run i having
+    parked counts[i] units and added totals[i] bytes: the least-squares
+    slope of totals against counts.  ValueError if the lists differ in
+    length or hold fewer than two different counts."""
     ...
 '''
 
@@ -116,19 +122,30 @@ EXERCISE = Exercise(
     points=5,
     provides=["statm", "per_unit"],
     statement=(
-        "Write the two helpers the memory measurements of this notebook use. statm(text, "
-        "page_size) reads the text of /proc/self/statm and returns (VmSize, VmRSS) in bytes "
-        "(its first two fields, in pages). per_unit(counts, totals) takes several runs (run i "
-        "parked counts[i] goroutines or threads and added totals[i] bytes) and returns the bytes "
-        "per unit as the least-squares slope of totals against counts, so that a fixed cost "
-        "paid once per run is not charged to the units; it raises ValueError if the lists differ "
-        "in length or hold fewer than two different counts."),
+        "Write the two helpers the memory measurements of this notebook use. What must "
+        "hold: (1) statm(text, page_size) returns (VmSize, VmRSS) in bytes from the text "
+        "of /proc/self/statm: its first field is the size of the address space and its "
+        "second the resident set, both in pages (man 5 proc). (2) per_unit(counts, "
+        "totals), given several runs (run i parked counts[i] goroutines or threads and "
+        "added totals[i] bytes), returns the bytes per unit as the least-squares slope of "
+        "totals against counts, fitted over every run. Dividing one run's total by its "
+        "count would charge the units with what the run paid once (the C library's malloc "
+        "arenas for the first threads, a list that grows); the slope leaves that fixed "
+        "cost in the intercept, and fitting every run, not two, averages out the noise "
+        "of a live measurement. (3) per_unit raises ValueError when the lists differ in "
+        "length or hold fewer than two different counts: no slope exists then."),
     starter=STARTER,
     hints=[
-        "statm: fields = text.split(); return int(fields[0]) * page_size, int(fields[1]) * page_size.",
-        "The least-squares slope: with mx, my the means of counts and totals, "
-        "slope = sum((x - mx) * (y - my)) / sum((x - mx) ** 2), over the runs.",
-        "Check first: len(counts) == len(totals), and len(set(counts)) >= 2, else raise ValueError.",
+        "statm's format is in man 5 proc, under /proc/[pid]/statm: which fields, in what "
+        "unit? For per_unit, think of each run as a point (count, total) and of the fixed "
+        "cost as the intercept of a line through them.",
+        "The least-squares slope uses every point through the means: it is the covariance "
+        "of counts and totals over the variance of counts. Two points on a noisy line do "
+        "not give it. Check the inputs before dividing by a variance of zero.",
+        "fields = text.split(); return int(fields[0]) * page_size, int(fields[1]) * "
+        "page_size. With mx, my the means: slope = sum((x - mx) * (y - my)) / "
+        "sum((x - mx) ** 2); first: if len(counts) != len(totals) or len(set(counts)) < 2: "
+        "raise ValueError(...).",
     ],
     tests=collect_tests(globals()),
     reference=_reference,

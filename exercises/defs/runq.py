@@ -24,7 +24,8 @@ def test_runqget_on_an_empty_p_returns_none(sol):
 
 @public
 def test_the_ring_is_first_in_first_out(sol):
-    """Gs put with next=False come out in the order they went in, not inheriting time."""
+    """Gs put with next=False come out of the ring in the order they went in, with
+    inherit=False, and an empty ring then gives (None, False)."""
     rt, p = _setup()
     gs = _gs(3)
     for g in gs:
@@ -36,7 +37,8 @@ def test_the_ring_is_first_in_first_out(sol):
 
 @public
 def test_runnext_runs_first_and_inherits_the_time_slice(sol):
-    """A G put with next=True sits in p.runnext and comes out first, with inherit=True."""
+    """A G put with next=True sits in p.runnext and comes out before the ring's Gs, with
+    inherit=True (it shares the time slice of the G that readied it)."""
     rt, p = _setup()
     g1, g2 = _gs(2)
     sol.runqput(rt, p, g1, False)
@@ -48,7 +50,8 @@ def test_runnext_runs_first_and_inherits_the_time_slice(sol):
 
 @public
 def test_a_new_runnext_kicks_the_old_one_to_the_tail(sol):
-    """runqput(next=True) when runnext is taken moves the old runnext to the tail of the ring."""
+    """runqput(next=True) when runnext is taken puts the new G in runnext and moves the
+    old one to the tail of the ring, behind the Gs already there."""
     rt, p = _setup()
     g1, g2, g3 = _gs(3)
     sol.runqput(rt, p, g1, False)
@@ -61,8 +64,9 @@ def test_a_new_runnext_kicks_the_old_one_to_the_tail(sol):
 
 @public
 def test_a_full_ring_moves_half_of_it_and_the_new_g_to_the_global_queue(sol):
-    """The 257th put (next=False) finds the 256-slot ring full: the oldest 128
-    plus the new G go, in order, to the global queue rt.runq."""
+    """The 257th put (next=False) finds the 256-slot ring full, so the oldest 128 Gs and
+    then the new G go, in that order, to the global queue rt.runq, and 128 stay in
+    the ring."""
     rt, p = _setup()
     gs = _gs(257)
     for g in gs:
@@ -72,9 +76,11 @@ def test_a_full_ring_moves_half_of_it_and_the_new_g_to_the_global_queue(sol):
     expect(sol.runqget(p)[0].goid, 129, "next G from the ring")
 
 
-@hidden
+@public
 def test_the_ring_indices_wrap_around(sol):
-    """head and tail keep counting up; slots are used modulo 256."""
+    """p.runqhead and p.runqtail keep counting up past 256 and slots are used modulo 256:
+    1,000 Gs put and taken through a ring that wraps about three times come out
+    once each, in order, and none overflows to the global queue."""
     rt, p = _setup()
     gs = _gs(1000)
     out = []
@@ -92,9 +98,10 @@ def test_the_ring_indices_wrap_around(sol):
     expect(list(rt.runq), [], "global queue")
 
 
-@hidden
+@public
 def test_runqget_does_not_keep_a_reference_in_the_slot(sol):
-    """A G taken from the ring must not stay referenced there (it would be kept alive)."""
+    """A G taken from the ring is no longer referenced by its slot (a reference left
+    there would keep a dead goroutine's record alive)."""
     rt, p = _setup()
     g, = _gs(1)
     sol.runqput(rt, p, g, False)
@@ -132,16 +139,19 @@ STARTER = '''\
 RUNQ_SIZE = 256
 
 def runqput(rt, p, g, next):
-    """Put g on P p's run queue.
-    next=True: g goes to p.runnext; a G already there moves to the tail of the ring.
-    The ring is p.runq (256 slots); p.runqhead and p.runqtail only ever grow;
-    the slot of position i is p.runq[i % 256].
-    A full ring moves its oldest half, then g, to the global queue rt.runq (a deque)."""
+    """Make g runnable on P p (Go's runqput).
+
+    next=False: g joins the tail of p's ring, p.runq, 256 slots that
+    p.runqhead and p.runqtail (counters that only grow) index modulo 256.
+    next=True: g becomes p.runnext, and a G already there joins the tail.
+    A full ring sends its oldest half, then g, to the global queue rt.runq
+    (a deque), as Go's runqputslow."""
     ...
 
 def runqget(p):
-    """Take the next G from p: runnext first, with inherit=True; else the head
-    of the ring, with inherit=False.  Return (g, inherit), or (None, False)."""
+    """The next G of P p and whether it inherits the time slice (Go's
+    runqget): (g, True) for runnext, (g, False) for the ring's head,
+    (None, False) when p has nothing."""
     ...
 '''
 
@@ -159,21 +169,41 @@ EXERCISE = Exercise(
     points=10,
     provides=["runqput", "runqget"],
     statement=(
-        "Write Go's runqput and runqget (runtime/proc.go) for one P. A P holds a 256-slot ring "
-        "of runnable Gs (p.runq, indexed by p.runqhead and p.runqtail modulo 256) and one "
-        "runnext slot. runqput(rt, p, g, next) puts g at the tail, or with next=True into "
-        "runnext (kicking the G there to the tail). When the ring is full, runqputslow moves "
-        "the oldest half of it, then g, to the global queue rt.runq. runqget(p) returns "
-        "(g, inherit): runnext first (inherit=True: it shares the current time slice), "
-        "then the head of the ring."),
+        "Write Go's runqput and runqget (runtime/proc.go, with runqputslow) for one P. A P "
+        "holds a ring of 256 runnable Gs, p.runq, and one runnext slot. What must hold: "
+        "(1) p.runqhead and p.runqtail only ever grow, and position i lives in slot "
+        "p.runq[i % 256] (Go's runq[t%uint32(len(pp.runq))]: the counters are free to "
+        "wrap, so the ring never moves its contents). The ring is empty when they are "
+        "equal, full when they differ by 256. "
+        "(2) runqput(rt, p, g, next=False) puts g at the tail; runqget(p) takes the head: "
+        "first in, first out. "
+        "(3) runqput with next=True puts g in p.runnext and moves the G it replaces to the "
+        "tail; runqget returns runnext before the ring, with inherit=True: a goroutine "
+        "readied by the running one (a channel partner, say) runs next and shares the "
+        "rest of its time slice, so communicating goroutines take turns quickly without "
+        "starving the others. A G from the ring has inherit=False; an empty P gives "
+        "(None, False). "
+        "(4) A put into a full ring moves the oldest half of the ring, 128 Gs, then g, to "
+        "the global queue rt.runq, in that order (runqputslow: one trip to the global "
+        "queue's lock for a batch, and work other Ps can find). "
+        "(5) A slot that runqget emptied no longer refers to its G (in Python a reference "
+        "keeps the record alive; Go's ring holds guintptrs, which the garbage collector "
+        "does not follow)."),
     starter=STARTER,
     hints=[
-        "The ring is full when p.runqtail - p.runqhead == 256; it is empty when they are equal.",
-        "For next=True: remember the old p.runnext, store g there, and if there was an old one, "
-        "carry on putting *it* at the tail instead of g.",
-        "Overflow: take n = 128 Gs from positions runqhead .. runqhead+127, advance runqhead "
-        "by 128, and extend rt.runq with those Gs followed by g.",
-        "In runqget, set the slot you took from to None before advancing runqhead.",
+        "Two counters that only grow describe the ring entirely: their difference is the "
+        "number of Gs in it, and each counter modulo 256 is a slot. Read runqput, "
+        "runqputslow and runqget in Go's runtime/proc.go (ignore the atomics: one thread "
+        "owns the P here).",
+        "runnext is a one-place queue in front of the ring: with next=True, the G that "
+        "was in runnext is the one that goes on to the ring's tail. runqputslow takes "
+        "half of what the ring holds, from its head.",
+        "Take the G out of its slot and set the slot to None before advancing runqhead; "
+        "in the overflow, clear each slot you move too.",
+        "Overflow: n = (p.runqtail - p.runqhead) // 2; batch = [p.runq[(p.runqhead + i) % "
+        "RUNQ_SIZE] for i in range(n)] (clearing those slots); p.runqhead += n; "
+        "rt.runq.extend(batch + [g]). runqget: if p.runnext is not None: g, p.runnext = "
+        "p.runnext, None; return g, True.",
     ],
     tests=collect_tests(globals()),
     reference=_reference,

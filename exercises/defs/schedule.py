@@ -48,7 +48,8 @@ def test_runnext_first_and_it_inherits_the_time_slice(sol):
 
 @public
 def test_the_global_queue_when_the_local_one_is_empty(sol):
-    """Local queues empty: the head of the global queue rt.runq, with inherit=False."""
+    """With the local queues empty, nextg returns the head of the global queue rt.runq,
+    with inherit=False."""
     rt, p = _setup(schedtick=5)
     rt.runq.extend(_gs(1, first=7))
     expect(_got(sol.nextg(rt, p)), (7, False), "nextg(p)")
@@ -57,8 +58,8 @@ def test_the_global_queue_when_the_local_one_is_empty(sol):
 
 @public
 def test_every_61st_schedule_looks_at_the_global_queue_first(sol):
-    """p.schedtick % 61 == 0 and the global queue not empty: its head runs, even though
-    the local queues have Gs.
+    """When p.schedtick % 61 == 0 and the global queue is not empty, its head runs even
+    though the local queues have Gs.
 
     Go's findRunnable: "Check the global runnable queue once in a while to
     ensure fairness. Otherwise two goroutines can completely occupy the
@@ -71,7 +72,8 @@ def test_every_61st_schedule_looks_at_the_global_queue_first(sol):
 
 @public
 def test_on_the_61st_schedule_an_empty_global_queue_falls_back_to_the_local_one(sol):
-    """schedtick 122, global queue empty: the local queues as usual (runnext first)."""
+    """At schedtick 122 with the global queue empty, the local queues serve as usual,
+    runnext first."""
     rt, p = _setup(schedtick=122)
     a, b = _gs(2)
     _local(rt, p, [a], runnext=b)
@@ -80,16 +82,15 @@ def test_on_the_61st_schedule_an_empty_global_queue_falls_back_to_the_local_one(
 
 @public
 def test_nothing_to_run_gives_none(sol):
-    """Nothing anywhere: (None, False)."""
+    """With nothing in runnext, the ring or the global queue, nextg returns (None, False)."""
     rt, p = _setup(schedtick=61)
     expect(_got(sol.nextg(rt, p)), (None, False), "nextg(empty P, empty global queue)")
 
 
-# -- hidden ------------------------------------------------------------------
-
-@hidden
+@public
 def test_other_schedticks_keep_the_local_queue_first(sol):
-    """schedtick 60 or 62 with Gs everywhere: the local queue first (the check is % 61 == 0)."""
+    """At schedtick 60, 62 or 1, with Gs in the ring and in the global queue, the local
+    queue comes first: the fairness check is p.schedtick % 61 == 0 only."""
     for tick in (60, 62, 1):
         rt, p = _setup(schedtick=tick)
         _local(rt, p, _gs(2))
@@ -97,9 +98,10 @@ def test_other_schedticks_keep_the_local_queue_first(sol):
         expect(_got(sol.nextg(rt, p)), (1, False), f"nextg(p) at schedtick {tick}")
 
 
-@hidden
+@public
 def test_the_61st_schedule_takes_exactly_one_g_from_the_global_queue(sol):
-    """The fairness check takes one G (globrunqget(rt, p, 1)): nothing else moves to the ring."""
+    """The fairness check takes exactly one G from the global queue (globrunqget(rt, p,
+    1)): the other nine stay there and nothing moves to p's ring."""
     rt, p = _setup(schedtick=183)
     _local(rt, p, _gs(2))
     rt.runq.extend(_gs(10, first=20))
@@ -108,10 +110,11 @@ def test_the_61st_schedule_takes_exactly_one_g_from_the_global_queue(sol):
     expect(_ring(p), [1, 2], "p's ring")
 
 
-@hidden
+@public
 def test_an_empty_local_queue_takes_a_batch_from_the_global_one(sol):
-    """Local queues empty: globrunqget(rt, p, 0) moves len/GOMAXPROCS+1 Gs (one runs, the
-    rest go to p's ring): with 2 Ps and 10 global Gs, 6 move."""
+    """With the local queues empty, nextg takes a batch from the global queue
+    (globrunqget(rt, p, 0) moves len/GOMAXPROCS + 1 Gs: one runs, the rest go to p's
+    ring): with 2 Ps and 10 global Gs, 6 move."""
     rt, p = _setup(n_ps=2, schedtick=3)
     rt.runq.extend(_gs(10, first=1))
     expect(_got(sol.nextg(rt, p)), (1, False), "nextg(p)")
@@ -119,9 +122,11 @@ def test_an_empty_local_queue_takes_a_batch_from_the_global_one(sol):
     expect([g.goid for g in rt.runq], [7, 8, 9, 10], "global queue after the batch")
 
 
-@hidden
+@public
 def test_the_queues_are_reached_through_the_runtimes_parts(sol):
-    """nextg calls rt.runqget and rt.globrunqget (so your runq exercise is the one used)."""
+    """nextg reaches the queues through the runtime's parts, rt.runqget and
+    rt.globrunqget, with max 1 for the fairness check and 0 for the batch, so that the
+    runtime's own (your runq from 03.1) is the one used."""
     rt, p = _setup(schedtick=61)
     calls = []
     real_get, real_glob = rt.runqget, rt.globrunqget
@@ -138,6 +143,8 @@ def test_the_queues_are_reached_through_the_runtimes_parts(sol):
     expect(calls, ["globrunqget(max=1)", "runqget", "runqget", "globrunqget(max=0)"],
            "parts called, in order")
 
+
+# -- hidden ------------------------------------------------------------------
 
 def _program_parts(sol):
     return {"nextg": sol.nextg}
@@ -243,12 +250,15 @@ STARTER = '''\
 GLOBAL_CHECK_PERIOD = 61
 
 def nextg(rt, p):
-    """Choose the next G for P p from the run queues.  Return (g, inherit), or (None, False).
-      1. Every 61st schedule (p.schedtick % 61 == 0), if the global queue rt.runq is
-         not empty, take one G from it first: g = rt.globrunqget(rt, p, 1)
-      2. Else the local queues: rt.runqget(p) returns (g, inherit), runnext first.
-      3. Else a batch from the global queue: g = rt.globrunqget(rt, p, 0)
-    A G from the global queue does not inherit the time slice (inherit=False)."""
+    """The next G for P p from the run queues and whether it inherits the
+    time slice: (g, inherit), or (None, False) when every queue is empty
+    (the queue part of Go's findRunnable).
+
+    The local queues (rt.runqget(p)) come first, except that every 61st
+    schedule the global queue rt.runq gets one G run first (fairness);
+    when the local queues are empty, a batch from the global queue
+    (rt.globrunqget(rt, p, max)).  A G from the global queue never
+    inherits."""
     ...
 '''
 
@@ -266,25 +276,35 @@ EXERCISE = Exercise(
     points=10,
     provides=["nextg"],
     statement=(
-        "Write nextg(rt, p), the part of Go's schedule/findRunnable (runtime/proc.go) that "
-        "chooses a P's next goroutine from the run queues, and returns (g, inherit) or "
-        "(None, False). In Go's order: (1) every 61st schedule (p.schedtick % 61 == 0), if "
-        "the global queue rt.runq is not empty, one G from it, rt.globrunqget(rt, p, 1), so "
-        "that goroutines respawning each other on the local queue cannot starve it; "
-        "(2) the local queues, rt.runqget(p): runnext first, whose G inherits the time "
-        "slice; (3) a batch from the global queue, rt.globrunqget(rt, p, 0). A G taken from "
-        "the global queue never inherits (inherit=False). Call the queues through rt, so the "
-        "runtime uses your runq. The public tests set up queues and schedtick and check "
-        "your choice; hidden tests check which parts you call and run whole programs on one "
-        "and three Ps with your nextg. Stuck? Read nextg in reference_runtime/sched.py."),
+        "Write nextg(rt, p), the part of Go's schedule and findRunnable (runtime/proc.go) "
+        "that chooses a P's next goroutine from the run queues; it returns (g, inherit), or "
+        "(None, False) when there is nothing. What must hold: "
+        "(1) The local queues come first, through rt.runqget(p): runnext, whose G inherits "
+        "the time slice, then the ring. Local work needs no lock and is hot in the cache. "
+        "(2) Except every 61st schedule: when p.schedtick % 61 == 0 and the global queue "
+        "rt.runq is not empty, exactly one G from it runs first, rt.globrunqget(rt, p, 1). "
+        "Go's comment: \"Check the global runnable queue once in a while to ensure "
+        "fairness. Otherwise two goroutines can completely occupy the local runqueue by "
+        "constantly respawning each other.\" On other ticks, or with the global queue "
+        "empty, the local queues serve as usual. "
+        "(3) Local queues empty: a batch from the global queue, rt.globrunqget(rt, p, 0) "
+        "(it takes len/GOMAXPROCS + 1 Gs at most: one to run, the others onto p's ring, "
+        "so one trip to the global queue's lock serves many schedules). "
+        "(4) A G from the global queue never inherits the time slice (inherit=False). "
+        "(5) The queues are reached through rt's parts, rt.runqget and rt.globrunqget, so "
+        "that the runtime's own (your runq from 03.1 once it passes) is the one used."),
     starter=STARTER,
     hints=[
-        "Three steps, each returning as soon as it finds a G. Step 1 needs both conditions: "
-        "`p.schedtick % GLOBAL_CHECK_PERIOD == 0 and rt.runq`.",
-        "Parts are called through rt with rt first, except runqget: "
-        "`rt.globrunqget(rt, p, 1)` returns a G (or None); `rt.runqget(p)` returns a pair.",
-        "Step 2: `g, inherit = rt.runqget(p)`; `if g is not None: return g, inherit`. "
-        "Steps 1 and 3 return `(g, False)`.",
+        "nextg is a priority order with one exception for fairness. Read findRunnable in "
+        "Go's runtime/proc.go, from its top to the first \"local runq\" and \"global runq\" "
+        "comments: which queue is tried first, and when does that change?",
+        "The fairness check needs two conditions, the tick and a non-empty global queue; "
+        "when either fails the local queues come first. How many Gs may it take? Compare "
+        "the max argument Go passes to globrunqget there and after the local queue.",
+        "Parts are called through rt: rt.runqget(p) returns a pair, rt.globrunqget(rt, p, m) "
+        "a G or None. if p.schedtick % GLOBAL_CHECK_PERIOD == 0 and rt.runq: g = "
+        "rt.globrunqget(rt, p, 1) and return (g, False) if it is not None; then "
+        "g, inherit = rt.runqget(p) ...; then rt.globrunqget(rt, p, 0).",
     ],
     tests=collect_tests(globals()),
     reference=_reference,

@@ -154,13 +154,11 @@ def test_the_poll_order_is_random_and_fair(sol):
     expect(800 <= n0 <= 1200, True, f"case 0 chosen between 800 and 1200 times (got {n0})")
 
 
-# --------------------------------------------------------------- hidden
-
-@hidden
+@public
 def test_the_random_choices_come_from_the_runs_generator(sol):
-    """Every random choice of a run comes from its seeded generator
-    (runtime().rng, Go's fastrand here), so the same seed gives the same
-    choices and another seed other ones."""
+    """Every random choice comes from the run's seeded generator
+    (runtime().rng, standing for Go's fastrandn), so a run with the same
+    seed makes the same 64 choices and a run with another seed other ones."""
     a = _choices(sol, 64, seed=3)
     b = _choices(sol, 64, seed=3)
     c = _choices(sol, 64, seed=4)
@@ -168,7 +166,7 @@ def test_the_random_choices_come_from_the_runs_generator(sol):
     expect(a != c, True, "another seed, other choices")
 
 
-@hidden
+@public
 def test_a_blocked_send_case_hands_its_value_to_a_receiver(sol):
     """A select parked on a send case: its sudog carries the value, a
     receiver takes it (Go's recv from a waiting sender), and the select
@@ -187,11 +185,11 @@ def test_a_blocked_send_case_hands_its_value_to_a_receiver(sol):
     expect(_run(main), (7, [(1, None)], [0, 0]), "value received, select result, queues")
 
 
-@hidden
+@public
 def test_a_send_case_parked_when_the_channel_closes_panics(sol):
-    """Go: a select woken by close on a send case ("!caseSuccess") panics
-    "send on closed channel"; a recv_ok case woken by close returns
-    (None, False)."""
+    """A select woken by close on a send case panics "send on closed
+    channel" (Go's selectgo: "if !caseSuccess" on a send case), and a
+    recv_ok case woken by close returns (None, False)."""
     from reference_runtime import Panic, go
 
     def main():
@@ -216,11 +214,12 @@ def test_a_send_case_parked_when_the_channel_closes_panics(sol):
     expect(_run(main), ["send on closed channel", (1, (None, False))], "what the selects did")
 
 
-@hidden
+@public
 def test_one_select_is_completed_by_one_channel_only(sol):
-    """The sudogs of one select share one record (Go: selectDone): once c1
-    woke it, its sudog still queued on c2 is skipped by the next sender on
-    c2, whose value goes to a later receiver instead of being lost."""
+    """The sudogs of one select share one Select record (Go's selectDone):
+    once c1 woke it, its sudog still queued on c2 is skipped by the next
+    sender on c2, whose value goes to a later receiver instead of being
+    lost."""
     from reference_runtime import go
 
     def main():
@@ -238,7 +237,7 @@ def test_one_select_is_completed_by_one_channel_only(sol):
     expect(_run(main), ([(0, "first")], "second"), "the select's result, then c2's value")
 
 
-@hidden
+@public
 def test_two_selects_on_one_channel_are_served_in_order(sol):
     """Two goroutines parked in selects on the same channel c: a send on c
     wakes the first; the second stays parked until its other channel is
@@ -268,11 +267,11 @@ def test_two_selects_on_one_channel_are_served_in_order(sol):
     expect(qs, [0, 0, 0], "queue lengths at the end")
 
 
-@hidden
+@public
 def test_the_case_indices_are_the_callers(sol):
-    """selectgo returns the index stored in the chosen case (the glue drops
-    nil-channel cases and the default, so positions in scases are not the
-    select's indices)."""
+    """selectgo returns the index stored in the chosen case, and dflt itself
+    for the default: the glue drops nil-channel cases and the default, so
+    positions in scases are not the select's indices."""
 
     def main():
         c = _chan(1)
@@ -284,7 +283,7 @@ def test_the_case_indices_are_the_callers(sol):
     expect(_run(main), ((3, "v"), (5, None)), "two selects")
 
 
-@hidden
+@public
 def test_no_live_case_blocks_forever_with_reason_select(sol):
     """A select whose cases are all on nil channels (scases empty, no
     default) blocks forever: Go parks it with wait reason "select", and the
@@ -301,6 +300,31 @@ def test_no_live_case_blocks_forever_with_reason_select(sol):
         got = e.goroutines
     expect(got, [(1, "select")], "the deadlock report's goroutines")
 
+
+@public
+def test_five_ready_cases_are_chosen_evenly(sol):
+    """With five channels always ready, 5,000 selects choose each case between
+    900 and 1,100 times (a fair choice gives 1,000, give or take 28): the
+    permutation is unbiased for more than two cases too, where a naive
+    swap-with-any shuffle favours the second case (24%) and starves the
+    last (16%)."""
+    def main():
+        cs = [_chan(1) for _ in range(5)]
+        out = []
+        for _ in range(5000):
+            for c in cs:
+                if not c.buf:
+                    c.buf.append("x")
+            i, _ = sol.selectgo([(k, RECV, c, None) for k, c in enumerate(cs)], -1)
+            out.append(i)
+        return [out.count(k) for k in range(5)]
+
+    counts = _run(main, seed=11)
+    expect(all(900 <= n <= 1100 for n in counts), True,
+           f"each of 5 cases chosen 900 to 1100 times (got {counts})")
+
+
+# --------------------------------------------------------------- hidden
 
 @hidden
 def test_whole_programs_run_on_your_select(sol):
@@ -386,15 +410,15 @@ class Select:
         self.done = False
 
 def selectgo(scases, dflt):
-    """Go's select.  scases: [(index, kind, c, value)], kind RECV (v := <-c),
-    RECV_OK (v, ok := <-c) or SEND (c <- value); dflt: the default case's
-    index, or -1.  Return (index, result): the value for RECV, (v, ok) for
-    RECV_OK, None for SEND and default.
-    Pass 1: visit the cases in a random order (runtime().rng) and complete
-    the first that can proceed.  Else take the default.  Else pass 2: one
-    Sudog(g, value, c, sel, index) per case on c.recvq / c.sendq, all with
-    the same sel; gopark(WaitReason.SELECT).  Pass 3: g.param is the sudog
-    that won; take the others off their queues; report the winner."""
+    """Go's selectgo.  scases: [(index, kind, c, value)], kind RECV
+    (v := <-c), RECV_OK (v, ok := <-c) or SEND (c <- value); dflt: the
+    default case's index, or -1.
+
+    Returns (index, result) of the one case that completed, chosen
+    uniformly among the ready ones with runtime().rng: the value for RECV,
+    (v, ok) for RECV_OK, None for SEND and the default.  With nothing
+    ready and no default it waits, with reason "select", on every
+    channel at once, and leaves no sudog behind on any of them."""
     ...
 '''
 
@@ -428,37 +452,46 @@ EXERCISE = Exercise(
         "Write Go's selectgo (runtime/select.go). gokernel's select parses the cases into "
         "scases, a list of (index, kind, c, value) with kind RECV=0 (v := <-c), RECV_OK=1 "
         "(v, ok := <-c) or SEND=2 (c <- value), cases on nil channels removed, and dflt, "
-        "the default case's index or -1. Return (index, result): the value received for "
-        "RECV, (v, ok) for RECV_OK, None for SEND and for the default. Pass 1: shuffle the "
-        "cases with the run's generator (runtime().rng, so a seeded run is reproducible) "
-        "and complete the first that can proceed now: a receive if a sender waits, the "
-        "buffer has a value, or the channel is closed; a send if a receiver waits or the "
-        "buffer has room (a send on a closed channel panics 'send on closed channel'). "
-        "Nothing ready: take the default if there is one. Otherwise pass 2: one sudog per "
-        "case (Sudog(g, value, c, sel, index), all sharing one Select record), appended to "
-        "c.sendq or c.recvq; set g.param = None and park with wait reason 'select'. Pass 3: "
-        "the waker set g.param to the winning sudog (and sel.done, through dequeue); "
-        "remove every other sudog from its queue and report the winner (sg.success False "
-        "means closed: a send case panics, a RECV_OK case gets (None, False)). With no "
-        "cases and no default, park forever with reason 'select'. Tested inside runs on "
-        "one P with the virtual clock (fairness over 2,000 selects, wakeups, close, "
-        "races between cases), then whole programs with gokernel's select bound to yours. "
-        "The reference is reference_runtime/select.py."),
+        "the default case's index or -1. Return (index, result), index being the one "
+        "stored in the case (or dflt): the value received for RECV, (v, ok) for RECV_OK, "
+        "None for SEND and for the default. What must hold: "
+        "(1) A case that can proceed now completes at once: a receive if a sender waits, "
+        "the buffer has a value or the channel is closed; a send if a receiver waits or "
+        "the buffer has room. A send case on a closed channel panics 'send on closed "
+        "channel' (selectgo's sclose). "
+        "(2) Among the ready cases the choice is uniform: Go polls the cases in a random "
+        "permutation (pollorder, an unbiased Fisher-Yates shuffle with fastrandn), so "
+        "that no case can starve another. The randomness comes from the run's generator, "
+        "runtime().rng, so that a seeded run is reproducible. "
+        "(3) Nothing ready: the default if there is one, with nothing left queued. "
+        "(4) Otherwise the goroutine waits on every channel at once: one sudog per case "
+        "(Sudog(g, value, c, sel, index), the value for a send), all sharing one Select "
+        "record, on c.sendq or c.recvq, parked with wait reason 'select'. The Select "
+        "record is how one select is completed by one channel only: dequeue marks it "
+        "done and sets g.param to the winning sudog (Go's selectDone). With no cases "
+        "and no default, it parks forever ('select', as Go's block()). "
+        "(5) Once woken, every other sudog of the select is removed from its queue "
+        "(Go's pass 3: otherwise they stack up on quiet channels), and the winner "
+        "reports as a channel operation would: sg.success False means the channel was "
+        "closed, so a send case panics and a RECV_OK case gets (None, False)."),
     starter=STARTER,
     hints=[
-        "An unbiased shuffle: for n in range(len(scases)): j = int(rng.random() * (n + 1)); "
-        "order.append(None); order[n] = order[j]; order[j] = scases[n] (Go's pollorder), "
-        "or rng.shuffle(list(scases)) with rng = runtime().rng.",
-        "Completing a ready case in pass 1 is a channel operation that cannot block: you "
-        "may write it out as Go does (dequeue a waiter, or use the buffer) or call the "
-        "channel's own non-blocking operations, e.g. c.recv_ok() once you know a value or "
-        "a close is there, and c.try_send(v).",
-        "Pass 3: for each (q, sg) you enqueued in pass 2, if sg is not g.param remove it: "
-        "q.remove(sg) (a deque's remove raises ValueError if it is not there). The winner "
-        "was already taken off its queue by whoever woke you.",
-        "A receive is ready if c.buf, or c.closed, or some sudog in c.sendq belongs to no "
-        "select or to one not done yet (sg.sel is None or not sg.sel.done): a stale "
-        "select's sudog does not count.",
+        "selectgo has three passes: look for a case that can proceed now, else enqueue "
+        "on all channels and park, then after waking dequeue from the unsuccessful "
+        "ones. Read selectgo in Go's runtime/select.go: the comments \"pass 1\", "
+        "\"pass 2\" and \"pass 3\" mark them.",
+        "Pass 1 is your channel code without the parking: each case either completes "
+        "or says it would block. Fairness needs an unbiased shuffle (selectgo's "
+        "pollorder loop with fastrandn(i + 1)), drawn from runtime().rng, not from the "
+        "random module.",
+        "Pass 2 must create one Select record for the whole select, not one per sudog, "
+        "and remember (queue, sudog) pairs for pass 3. After gopark, g.param is the "
+        "winning sudog; every other one may still be queued.",
+        "Shuffle: for n, case in enumerate(scases): j = int(rng.random() * (n + 1)); "
+        "order.append(None); order[n] = order[j]; order[j] = case. Pass 3: for q, sg in "
+        "waiting: if sg is not won: try: q.remove(sg) except ValueError: pass. A receive "
+        "is ready if c.buf or c.closed or a sudog in c.sendq has sel None or not "
+        "sel.done (dequeue(c.sendq) finds it).",
     ],
     tests=collect_tests(globals()),
     reference=_reference,

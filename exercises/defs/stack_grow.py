@@ -128,48 +128,10 @@ def test_only_pointer_words_into_the_old_stack_change(sol):
     expect(m.load(g, 16), lookalike, "integer slot (not in the stack map: must not change)")
 
 
-@hidden
-def test_a_deep_recursion_grows_by_doubling(sol):
-    """A 500-frame recursion grows the stack 2K, 4K, ... 64K through your copystack, data intact."""
-    S = _model()
-    m = S.Machine(copystack=sol.copystack)
-    g = m.newg()
-    _list_on_stack(m, g, 500, size=96)
-    expect([e[3] for e in m.events], [4096, 8192, 16384, 32768, 65536], "stack sizes after each growth")
-    expect(_walk(m, g), [100 + i for i in reversed(range(500))], "values walked through the pointers")
-    expect(m.mem.stack_inuse, 65536, "bytes of live stacks (old ones freed)")
-
-
-@hidden
-def test_saved_frame_pointers_are_adjusted(sol):
-    """Saved frame pointers are adjusted too: the frame-pointer chain still walks every frame.
-
-    Profilers and debuggers follow that chain."""
-    S = _model()
-    m = S.Machine(copystack=sol.copystack)
-    g = m.newg()
-    for i in range(40):
-        m.call(g, S.Func(f"f{i}", 112))
-    expect(m.frame_pointer_chain(g), [f"f{i}" for i in reversed(range(40))], "frame-pointer chain")
-
-
-@hidden
-def test_the_gc_shrinks_through_your_copystack(sol):
-    """The GC's shrinkstack halves a mostly empty stack with your copystack, data intact."""
-    S = _model()
-    m = S.Machine(copystack=sol.copystack)
-    g = m.newg()
-    _list_on_stack(m, g, 200)
-    for _ in range(195):
-        m.ret(g)
-    expect(m.gc(g), 1, "stacks shrunk by the first gc")
-    expect(g.stack.size, 8192, "stack size after shrinking from 16384")
-    expect(_walk(m, g), [104, 103, 102, 101, 100], "values walked after shrinking")
-
-
-@hidden
+@public
 def test_pointer_bounds_are_half_open(sol):
-    """The old stack's range is half-open: a pointer to hi - 8 moves, a pointer equal to hi does not."""
+    """The old stack's range is half-open, [old.lo, old.hi): a pointer to hi - 8 moves,
+    a pointer equal to hi (the first byte past the stack) does not."""
     S = _model()
     m = S.Machine()
     g = m.newg()
@@ -183,6 +145,49 @@ def test_pointer_bounds_are_half_open(sol):
     delta = g.stack.hi - old.hi
     expect(m.load(g, 0), old.hi - 8 + delta, "pointer to old hi - 8")
     expect(m.load(g, 8), old.hi, "pointer equal to old hi")
+
+
+@public
+def test_saved_frame_pointers_are_adjusted(sol):
+    """Saved frame pointers are adjusted too, so the frame-pointer chain still walks
+    every frame after the stack grows through your copystack.
+
+    Profilers and debuggers follow that chain; in the model the saved frame
+    pointer is one of the words listed in fn.ptrmap."""
+    S = _model()
+    m = S.Machine(copystack=sol.copystack)
+    g = m.newg()
+    for i in range(40):
+        m.call(g, S.Func(f"f{i}", 112))
+    expect(m.frame_pointer_chain(g), [f"f{i}" for i in reversed(range(40))], "frame-pointer chain")
+
+
+@hidden
+def test_a_deep_recursion_grows_by_doubling(sol):
+    """A 500-frame recursion grows the stack 2K, 4K, ... 64K through your copystack, with
+    its data intact and only the last stack still allocated."""
+    S = _model()
+    m = S.Machine(copystack=sol.copystack)
+    g = m.newg()
+    _list_on_stack(m, g, 500, size=96)
+    expect([e[3] for e in m.events], [4096, 8192, 16384, 32768, 65536], "stack sizes after each growth")
+    expect(_walk(m, g), [100 + i for i in reversed(range(500))], "values walked through the pointers")
+    expect(m.mem.stack_inuse, 65536, "bytes of live stacks (old ones freed)")
+
+
+@hidden
+def test_the_gc_shrinks_through_your_copystack(sol):
+    """The GC's shrinkstack halves a mostly empty stack with your copystack, with its
+    data intact."""
+    S = _model()
+    m = S.Machine(copystack=sol.copystack)
+    g = m.newg()
+    _list_on_stack(m, g, 200)
+    for _ in range(195):
+        m.ret(g)
+    expect(m.gc(g), 1, "stacks shrunk by the first gc")
+    expect(g.stack.size, 8192, "stack size after shrinking from 16384")
+    expect(_walk(m, g), [104, 103, 102, 101, 100], "values walked after shrinking")
 
 
 @hidden
@@ -206,18 +211,14 @@ from reference_runtime.models.stacks import PTR_SIZE, STACK_GUARD, frames
 def copystack(mem, g, newsize):
     """Move goroutine g to a new stack of newsize bytes (Go's copystack).
 
-    mem.stackalloc(n) -> a Stack with .lo and .hi; mem.stackfree(stack);
-    mem.load(addr) -> int; mem.store(addr, value).
-    g.stack (lo, hi); g.sched.sp: the lowest address in use; g.stackguard0.
-    frames(g) -> [(fn, sp), ...], innermost first; fn.ptrmap: the offsets
-    (from sp) of the words of fn's frame that hold pointers.
+    Afterwards g runs on a new stack from mem.stackalloc(newsize) holding the
+    same used words at the same distance from its top, with the pointer
+    words into the old stack moved along, g.sched.sp and g.stackguard0
+    (new.lo + STACK_GUARD) matching it; the old stack is freed.
 
-    1. allocate the new stack; delta = new.hi - old.hi
-    2. copy each used word, [g.sched.sp, old.hi), to its address + delta
-    3. in the copy, add delta to each pointer word that points into [old.lo, old.hi)
-    4. g.stack, g.stackguard0 (new.lo + STACK_GUARD) and g.sched.sp to the new stack
-    5. free the old stack
-    """
+    mem.load(addr) -> int, mem.store(addr, value), mem.stackfree(stack);
+    g.stack has .lo and .hi; frames(g) -> [(fn, sp), ...] from g.sched.sp,
+    innermost first; fn.ptrmap: offsets from sp of fn's pointer words."""
     ...
 '''
 
@@ -235,26 +236,45 @@ EXERCISE = Exercise(
     points=15,
     provides=["copystack"],
     statement=(
-        "Write Go's copystack (runtime/stack.go) for the stack model of "
-        "reference_runtime/models/stacks.py: copystack(mem, g, newsize) moves goroutine g to a "
-        "new stack of newsize bytes. Allocate it, copy the used part [g.sched.sp, old.hi) so that "
-        "every word keeps its distance from the top, then adjust the pointers: for each frame "
-        "(frames(g) gives (fn, sp) pairs), each offset in fn.ptrmap is a word holding a pointer; "
-        "if it points into the old stack [old.lo, old.hi), add delta = new.hi - old.hi. Leave "
-        "every other word alone, even one whose value looks like a stack address. Finally set "
-        "g.stack, g.stackguard0 = new.lo + STACK_GUARD and g.sched.sp, and free the old stack. "
-        "The model's Machine calls your copystack to grow stacks (newstack) and to shrink them "
-        "(shrinkstack)."),
+        "Write Go's copystack (runtime/stack.go; adjustframe and adjustpointers do the "
+        "pointer work) for the stack model of reference_runtime/models/stacks.py: "
+        "copystack(mem, g, newsize) moves goroutine g to a new stack of newsize bytes. "
+        "The model's Machine calls it to grow a stack (newstack, doubling) and to shrink "
+        "one (the GC's shrinkstack). What must hold afterwards: "
+        "(1) g is on a new stack of newsize bytes, and the old one is freed: one "
+        "allocation, one free. "
+        "(2) The used part, [g.sched.sp, old.hi), is in the new stack with every word at "
+        "the same distance from the top (stacks grow down, so the top is where the "
+        "outermost frame lives), and g.sched.sp has moved with it. "
+        "(3) Every pointer into the old stack now points at the same place in the new "
+        "one: it moved by delta = new.hi - old.hi. Go knows which words are pointers from "
+        "each frame's stack map (here fn.ptrmap, offsets from the frame's SP; the model "
+        "lists the saved frame pointer there too, which Go's adjustframe fixes on its "
+        "own), so only those words change; a heap pointer, or an "
+        "integer whose value merely looks like a stack address, stays as it was "
+        "(adjustpointers tests each one against the old range). "
+        "(4) The old range is half-open, old.lo <= p < old.hi: old.hi itself is the first "
+        "byte past the stack. "
+        "(5) g.stackguard0 = new.lo + STACK_GUARD, so the function prologues compare "
+        "against the new stack. Moving a stack is possible because escape analysis keeps "
+        "pointers to stack data out of the heap: the pointers to adjust are on the stack "
+        "itself (the runtime's own exceptions, such as a channel operation's sudog, are "
+        "fixed separately, by adjustsudogs)."),
     starter=STARTER,
     hints=[
-        "Compute used = old.hi - g.sched.sp and delta = new.hi - old.hi first. Copying is "
-        "mem.store(addr + delta, mem.load(addr)) for addr in range(g.sched.sp, old.hi, PTR_SIZE).",
-        "Adjust in the new copy: a frame whose old SP was sp now starts at sp + delta, so its "
-        "pointer word at offset off is at sp + delta + off. Call frames(g) before you change "
-        "g.sched.sp, or compute the frames from the new sp.",
-        "Test each pointer with old.lo <= p < old.hi (half-open, as Go's adjustpointers): a heap "
-        "pointer or an integer slot (not in fn.ptrmap) must not change.",
-        "Free the old stack last (mem.stackfree(old)): reading it afterwards faults.",
+        "copystack is a memmove followed by a walk over the frames. Read copystack, "
+        "adjustframe and adjustpointers in Go's runtime/stack.go: which words does Go "
+        "change, and how does it recognise a pointer into the old stack?",
+        "Work out delta before copying anything. frames(g) computes each frame's SP from "
+        "g.sched.sp: the SPs it gives are old-stack addresses until you move g.sched.sp, "
+        "so the copy of a word at old address a is at a + delta.",
+        "Only the words at fn.ptrmap offsets may change, and only if their value is in "
+        "the half-open old range. Free the old stack last: reading it after the free "
+        "faults.",
+        "for addr in range(g.sched.sp, old.hi, PTR_SIZE): mem.store(addr + delta, "
+        "mem.load(addr)); then for fn, sp in frames(g): for off in fn.ptrmap: slot = sp + "
+        "delta + off; p = mem.load(slot); if old.lo <= p < old.hi: mem.store(slot, p + "
+        "delta).",
     ],
     tests=collect_tests(globals()),
     reference=_reference,

@@ -1,0 +1,21 @@
+"""gosave saves the greenlet but not m.curg: breaks rule (1), buf.g = m.curg."""
+import greenlet
+
+def gosave(m, buf):
+    buf.glet = greenlet.getcurrent()
+
+def gogo(m, buf):
+    m.curg = buf.g
+    if buf.glet is None:
+        # a goroutine that has not run yet: its greenlet starts in buf.ctxt
+        # and returns to g0 when it finishes
+        buf.glet = greenlet.greenlet(buf.ctxt, parent=m.g0.sched.glet)
+        buf.ctxt = None
+    ret, buf.ret = buf.ret, None
+    return buf.glet.switch(ret)
+
+def mcall(m, fn):
+    g = m.curg
+    gosave(m, g.sched)
+    m.curg = m.g0
+    return m.g0.sched.glet.switch((fn, g))

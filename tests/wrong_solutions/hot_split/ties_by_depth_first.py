@@ -1,0 +1,20 @@
+"""Orders equal counts by depth before name: breaks rule (4), ties by function name, then depth."""
+from collections import Counter
+
+from reference_runtime.models.stacks import SEG_EXTRA, SEG_MIN, Segment
+
+def morestack(st, fn):
+    size = max(fn.size + SEG_EXTRA, SEG_MIN)
+    st.segments.append(Segment(st.mem.stackalloc(size)))
+    st.trace.append(("split", fn.name, st.used))
+
+def lessstack(st, fn):
+    seg = st.segments.pop()
+    st.mem.stackfree(seg.stack)
+    st.trace.append(("unsplit", fn.name, st.used))
+
+def hot_splits(trace, threshold):
+    counts = Counter((name, depth) for kind, name, depth in trace if kind == "split")
+    hot = [(name, depth, n) for (name, depth), n in counts.items() if n >= threshold]
+    hot.sort(key=lambda t: (-t[2], t[1], t[0]))
+    return hot

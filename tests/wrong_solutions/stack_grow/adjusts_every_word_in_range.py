@@ -1,0 +1,21 @@
+"""Moves every word whose value falls in the old stack, pointer or not: breaks rule (3), only the stack map's pointer words change."""
+from reference_runtime.models.stacks import PTR_SIZE, STACK_GUARD, frames
+
+def copystack(mem, g, newsize):
+    old = g.stack
+    used = old.hi - g.sched.sp
+    new = mem.stackalloc(newsize)
+    delta = new.hi - old.hi
+    # memmove: every used word keeps its distance from the top
+    for addr in range(g.sched.sp, old.hi, PTR_SIZE):
+        mem.store(addr + delta, mem.load(addr))
+    # adjustframe / adjustpointers: only stack-map pointer words into the old stack
+    for addr in range(g.sched.sp, old.hi, PTR_SIZE):
+        slot = addr + delta
+        p = mem.load(slot)
+        if old.lo <= p < old.hi:
+            mem.store(slot, p + delta)
+    g.stack = new
+    g.stackguard0 = new.lo + STACK_GUARD
+    g.sched.sp = new.hi - used
+    mem.stackfree(old)
