@@ -251,9 +251,10 @@ EXERCISE = Exercise(
         "choices run for run."),
     starter=STARTER,
     hints=[
-        "Read runqgrab in Go 1.19's runtime/proc.go: it counts the ring as t - h, takes "
-        "n - n/2 from the head, and only looks at runnext when that count is 0 and "
-        "stealRunNextG is set. runqsteal then keeps the last G grabbed for itself.",
+        "Read runqgrab in Go 1.19's runtime/proc.go: it counts the Gs between head and "
+        "tail, takes half of them, rounded up, from the head, and looks at runnext only "
+        "when the ring is empty and stealRunNextG is set. runqsteal then keeps the last G "
+        "grabbed for itself.",
         "head and tail count positions, not slots: which expression turns position "
         "runqhead + i into an index of victim.runq? And what should that slot hold once "
         "its G has left?",

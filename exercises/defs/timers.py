@@ -317,9 +317,9 @@ EXERCISE = Exercise(
         "besides staleness, and why does it matter that it is unique? (Python must never "
         "have to compare two timer objects.)",
         "Two details of the firing loop: test the heap's top each time round (a timer's "
-        "function may push an entry that is already due), and for a periodic timer compute "
-        "how many whole periods were missed since when, as runOneTimer's "
-        "t.when += t.period * (1 + -delta/t.period) does.",
+        "function may push an entry that is already due), and for a periodic timer count "
+        "how many whole periods were missed since when, as runOneTimer does when it "
+        "adjusts the next time to fire.",
         "The loop: `now = rt.nanotime()`, then `while p.timers and p.timers[0][0] <= now: "
         "when, seq, t = heapq.heappop(p.timers)`; skip it `if t.seq != seq`; for a periodic "
         "timer `t.when = when + t.period * (1 + int((now - when) / t.period))`, a new seq "
