@@ -48,21 +48,23 @@ def test_no_user_frame_at_the_base_means_nothing_to_arm(sol):
     expect(_which(["library", "user"], sol), None, "arm_frame result")
 
 
-@hidden
+@public
 def test_interrupted_in_the_runtime_the_user_frame_below_is_armed(sol):
     """Interrupted in the runtime's own code (user <- user <- runtime): arm the user frame that called it."""
     expect(_which(["user", "user", "runtime"], sol), 1, "index of the armed frame (0 = outermost)")
 
 
-@hidden
+@public
 def test_the_goroutine_base_is_never_armed(sol):
-    """A goroutine that is the runtime's code from its base (runtime <- user): None."""
+    """A goroutine whose first frame above the base is the runtime's code
+    (runtime <- user) has no frame to arm: None.  The base frame itself is
+    never armed."""
     expect(_which(["runtime", "user"], sol), None, "arm_frame result")
 
 
 @hidden
 def test_a_deep_stack(sol):
-    """300 user frames, then the standard library: the 300th frame (index 299)."""
+    """A stack of 300 user frames, then the standard library: the 300th frame (index 299) is armed."""
     expect(_which(["user"] * 300 + ["stdlib"], sol), 299, "index of the armed frame")
 
 
@@ -97,13 +99,8 @@ from reference_runtime.sched import Runtime
 GOROUTINE_BASE = Runtime._worker.__code__            # the code of every goroutine's bottom frame
 
 def arm_frame(rt, frame):
-    """SIGURG interrupted the running goroutine at `frame`: which frame should
-    the trace hook be armed on?  Collect the goroutine's frames, from `frame`
-    down through f_back to (not including) the base frame (f_code is
-    GOROUTINE_BASE); then, from the base upward, the frames that are user code
-    (is_user_code(f.f_code)) count until the first one that is not.  Return
-    the innermost frame that counted, or None if the first frame above the
-    base is not user code."""
+    """SIGURG interrupted the running goroutine at `frame`: the frame to arm
+    the trace hook on, or None."""
     ...
 '''
 
@@ -122,25 +119,41 @@ EXERCISE = Exercise(
     provides=["arm_frame"],
     statement=(
         "Write arm_frame(rt, frame), which the SIGURG handler calls under "
-        "preempt=\"async\" (Go 1.14+). The handler never switches goroutines itself (it may "
-        "have interrupted C code holding a lock: greenlet issue #143); it arms a trace hook on "
-        "one frame, and the switch happens when that frame runs its next bytecode. Which "
-        "frame? The innermost one that is a safe point: list the goroutine's frames from "
-        "`frame` down through f_back to the base frame (f_code is GOROUTINE_BASE, not "
-        "included); walking from the base upward, user frames (is_user_code) count until the "
-        "first frame that is not user code; return the last that counted, or None if there "
-        "is none (sysmon will ask again). Interrupted inside a library, that is the user "
-        "frame that called it, so the goroutine is preempted as soon as the call returns. "
-        "The tests build real stacks of user, library and runtime frames; the hidden ones "
-        "also run the seed's tight-loop program under preempt=\"async\" with your "
-        "arm_frame. Stuck? Read arm_frame in reference_runtime/preempt.py."),
+        "preempt=\"async\" (Go 1.14+, runtime/preempt.go and signal_unix.go doSigPreempt, "
+        "in spirit). The handler never switches goroutines itself (it may have interrupted "
+        "C code holding a lock: greenlet issue #143); it arms a trace hook on one frame, "
+        "and the switch happens when that frame runs its next bytecode. Which frame? The "
+        "rules: "
+        "(1) the armed frame is a safe point: it and every frame below it, down to the "
+        "goroutine's base (f.f_code is GOROUTINE_BASE, never armed), are user code "
+        "(is_user_code); "
+        "(2) of those, the innermost one, so the switch comes as soon as possible: "
+        "interrupted in user code, the interrupted frame itself; interrupted inside a "
+        "library or the runtime, the user frame that called it, whose hook fires as soon "
+        "as the call returns to it; "
+        "(3) user code called back by a library does not count: above the first frame that "
+        "is not user code, counting from the base, nothing is safe; "
+        "(4) None when no frame qualifies (the first frame above the base is not user "
+        "code): sysmon will ask again, as Go retries a signal that landed on an unsafe "
+        "point; "
+        "(5) the answer is the frame object itself. "
+        "Tests build real stacks of user, library and runtime frames (public: one test per "
+        "rule); hidden tests add a 300-frame stack and run the seed's tight-loop program "
+        "and a json-bound loop under preempt=\"async\" with your arm_frame."),
     starter=STARTER,
     hints=[
-        "First collect: `chain = []; f = frame; while f is not None and f.f_code is not "
-        "GOROUTINE_BASE: chain.append(f); f = f.f_back` (innermost first).",
-        "Then walk `for f in reversed(chain):` (base upward): remember f while "
-        "is_user_code(f.f_code), and `break` at the first frame that is not.",
-        "Return the frame object itself (the tests compare identity), or None.",
+        "This is safe_point (exercise 07.1) asked of every frame of the stack at once: "
+        "which frames would safe_point accept, and which of them is closest to where the "
+        "signal landed? Go's asyncPreempt, in runtime/preempt.go, wants the same: stop as "
+        "soon as it is safe.",
+        "Judging from the innermost frame outward cannot see a library frame further down; "
+        "judging from the goroutine's base upward can. You will need the frames in a list "
+        "first: f_back only goes one way.",
+        "Stop collecting at GOROUTINE_BASE (compare code objects with `is`); return a frame "
+        "from that list, or None.",
+        "In code: `chain = []; f = frame; while f is not None and f.f_code is not "
+        "GOROUTINE_BASE: chain.append(f); f = f.f_back`; then `best = None; for f in "
+        "reversed(chain): if not is_user_code(f.f_code): break; best = f`; `return best`.",
     ],
     tests=collect_tests(globals()),
     reference=_reference,
