@@ -315,7 +315,7 @@ EXERCISE = Exercise(
     hints=[
         "Read findRunnable in Go 1.19's runtime/proc.go from its top down to stealWork: "
         "checkTimers, then runqget and globrunqget (rt.nextg here), then netpoll(0) if "
-        "netpollinited() && netpollWaiters > 0, then stealWork. Each step returns as soon "
+        "the poller is set up and someone waits on it (netpollWaiters), then stealWork. Each step returns as soon "
         "as it has a G.",
         "In Go's network step, netpoll(0) returns a list: one G is popped off it to run "
         "now, the rest are injected into the queues, and the popped one changes from "

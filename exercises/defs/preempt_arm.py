@@ -149,8 +149,8 @@ EXERCISE = Exercise(
         "Judging from the innermost frame outward cannot see a library frame further down; "
         "judging from the goroutine's base upward can. You will need the frames in a list "
         "first: f_back only goes one way.",
-        "Stop collecting at GOROUTINE_BASE (compare code objects with `is`); return a frame "
-        "from that list, or None.",
+        "Stop collecting at the goroutine's base frame (code objects compare by identity), "
+        "and return a frame from that list, never a copy or its code, or None.",
         "In code: `chain = []; f = frame; while f is not None and f.f_code is not "
         "GOROUTINE_BASE: chain.append(f); f = f.f_back`; then `best = None; for f in "
         "reversed(chain): if not is_user_code(f.f_code): break; best = f`; `return best`.",

@@ -286,8 +286,8 @@ EXERCISE = Exercise(
         "frame.f_back is the caller's frame; the chain goes on below the goroutine into the "
         "runtime's worker loop, which is runtime code. What happens to your answer if the "
         "walk does not stop at GOROUTINE_BASE?",
-        "Compare code objects by identity (f.f_code is GOROUTINE_BASE), and make every path "
-        "return True or False: a bare return gives None.",
+        "Code objects compare by identity, and every path must return True or False: a "
+        "bare return gives None.",
         "In code: `f = frame`; `while f is not None:` `if f.f_code is GOROUTINE_BASE: "
         "return True`; `if not is_user_code(f.f_code): return False`; `f = f.f_back`; "
         "after the loop `return True`.",
