@@ -94,7 +94,7 @@ def test_cancel_before_reading_anything(sol):
 
 @hidden
 def test_a_long_chain_on_four_ps(sol):
-    """gen -> sq x 5 on 4 Ps, several seeds: 2 values read, then cancel; only main is left each time."""
+    """A chain gen -> sq x 5 on 4 Ps, with several seeds, ends when done is closed after 2 values: only main is left each time."""
     for seed in (1, 2, 3):
         values, before, after, closed = _run(_take_then_cancel(sol, 2, stages=5), procs=4,
                                              seed=seed)
@@ -105,7 +105,7 @@ def test_a_long_chain_on_four_ps(sol):
 
 @hidden
 def test_reading_everything_then_cancelling(sol):
-    """Every value read (the stages ended by themselves), then done closed: nothing breaks and only main is left."""
+    """Closing done after every value was read (the stages ended by themselves) breaks nothing, and only main is left."""
     values, before, after, closed = _run(_take_then_cancel(sol, 4, nums=(1, 2, 3, 4)))
     expect(values, [1, 16, 81, 256], "values")
     expect((after, closed), (1, True), "(goroutines after, output closed)")

@@ -43,8 +43,8 @@ def _report(sol, main, *args):
 
 @public
 def test_every_goroutine_waiting_is_a_deadlock(sol):
-    """Go's checkdead: nothing runnable, no timer, every goroutine waiting:
-    "all goroutines are asleep - deadlock!"."""
+    """With nothing runnable, no timer and every goroutine waiting, checkdead
+    returns Go's "all goroutines are asleep - deadlock!"."""
     expect(sol.checkdead(_rt()), ALL_ASLEEP, "checkdead with every goroutine parked")
 
 
@@ -91,8 +91,8 @@ def test_a_pending_timer_is_not_a_deadlock_but_a_stopped_one_is(sol):
 
 @public
 def test_main_calling_goexit_with_nothing_left(sol):
-    """Go's checkdead: no goroutine at all and main called runtime.Goexit:
-    "no goroutines (main called runtime.Goexit) - deadlock!"."""
+    """With no goroutine at all after main called runtime.Goexit, checkdead
+    returns Go's "no goroutines (main called runtime.Goexit) - deadlock!"."""
     rt = _rt(waiting=0)
     rt.main_goexited = True
     expect(sol.checkdead(rt), GOEXIT, "checkdead after main's Goexit, nothing left")

@@ -99,7 +99,7 @@ def test_timers_not_yet_due_are_left_alone(sol):
 
 @public
 def test_with_empty_queues_and_no_network_it_steals(sol):
-    """Empty queues, no goroutine waiting on the network: steal (rt.stealwork) and return its answer."""
+    """With empty queues and no goroutine waiting on the network, findrunnable steals (rt.stealwork) and returns its answer."""
     g, = _gs(1, first=5)
     spy = _Spy(steal=(g, False))
     got = sol.findrunnable(spy.rt, spy.p)
@@ -109,7 +109,7 @@ def test_with_empty_queues_and_no_network_it_steals(sol):
 
 @public
 def test_nothing_anywhere_gives_none(sol):
-    """Nothing in the queues, the network or other Ps: (None, False)."""
+    """With nothing in the queues, the network or other Ps, findrunnable returns (None, False)."""
     spy = _Spy()
     expect(tuple(sol.findrunnable(spy.rt, spy.p)), (None, False), "findrunnable(p)")
 

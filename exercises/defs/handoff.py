@@ -43,7 +43,7 @@ FIELDS = "(P status, has an M, M spinning, queued to run, in rt.pidle, rt.nmspin
 
 @public
 def test_a_p_with_local_work_gets_an_m_at_once(sol):
-    """Go: "if it has local work, start it straight away": startm(p, spinning=False)."""
+    """A P with goroutines of its own gets a plain M at once, startm(p, spinning=False): Go's "if it has local work, start it straight away"."""
     rt, p = _setup(2)
     p.runnext = _g()
     sol.handoffp(rt, p)
@@ -52,7 +52,7 @@ def test_a_p_with_local_work_gets_an_m_at_once(sol):
 
 @public
 def test_work_on_the_global_queue_also_gets_an_m(sol):
-    """Gs waiting on the global queue (rt.runq) count as work: start an M for p."""
+    """Gs waiting on the global queue (rt.runq) count as work: p gets a plain M at once."""
     rt, p = _setup(2)
     rt.runq.append(_g())
     sol.handoffp(rt, p)
@@ -61,7 +61,7 @@ def test_work_on_the_global_queue_also_gets_an_m(sol):
 
 @public
 def test_with_no_work_and_an_idle_p_elsewhere_the_p_goes_idle(sol):
-    """No work, and another P is idle (rt.npidle > 0): p joins the idle list, without an M."""
+    """With no work and another P idle (rt.npidle > 0), p joins the idle list, without an M."""
     rt, p = _setup(2)
     sol.handoffp(rt, p)
     expect(_state(rt, p), ("idle", False, False, False, True, 0, 2), FIELDS)
@@ -69,7 +69,7 @@ def test_with_no_work_and_an_idle_p_elsewhere_the_p_goes_idle(sol):
 
 @public
 def test_with_no_work_and_no_one_looking_a_spinning_m_starts(sol):
-    """Every other P busy and no M spinning: p gets a spinning M, in case work appears.
+    """With every other P busy and no M spinning, p gets a spinning M, in case work appears.
 
     Go: "no local work, check that there are no spinning/idle M's,
     otherwise our help is not required" -- here there are none, so
@@ -167,7 +167,7 @@ def test_four_blocking_calls_meet_at_a_barrier_on_one_p(sol):
 
 @hidden
 def test_the_p_is_handed_off_between_the_two_calls(sol):
-    """Trace of two calls meeting at a barrier, GOMAXPROCS=1: enter, handoff, enter.
+    """The trace of two calls meeting at a barrier under GOMAXPROCS=1 reads enter, handoff, enter.
 
     The first call keeps its P until sysmon retakes it and hands it off
     (your handoffp starts an M for it: the second goroutine is waiting);

@@ -18,13 +18,13 @@ def _which(kinds, sol):
 
 @public
 def test_in_user_code_the_interrupted_frame_itself_is_armed(sol):
-    """Interrupted in user code (user <- user <- user): arm the innermost frame, the one interrupted."""
+    """When the goroutine was interrupted in user code (user <- user <- user), the innermost frame, the one interrupted, is armed."""
     expect(_which(["user", "user", "user"], sol), 2, "index of the armed frame (0 = outermost)")
 
 
 @public
 def test_inside_a_library_the_user_frame_that_called_it_is_armed(sol):
-    """Interrupted inside the standard library: arm the user frame that called it.
+    """When the goroutine was interrupted inside the standard library, the user frame that called it is armed.
 
     Its hook fires when the library call returns to it (the next bytecode
     that frame runs), which is the first safe point."""
@@ -34,7 +34,7 @@ def test_inside_a_library_the_user_frame_that_called_it_is_armed(sol):
 
 @public
 def test_a_callback_from_a_library_is_not_armed(sol):
-    """user <- package <- user: arm the outer user frame, below the package.
+    """In user <- package <- user, the outer user frame, below the package, is armed.
 
     The callback's frame is user code, but a package frame below it may
     hold a lock: from the goroutine's base upward, user frames count only
@@ -44,13 +44,13 @@ def test_a_callback_from_a_library_is_not_armed(sol):
 
 @public
 def test_no_user_frame_at_the_base_means_nothing_to_arm(sol):
-    """A goroutine running library code from its base (package <- user): None; sysmon asks again later."""
+    """A goroutine running library code from its base (package <- user) has nothing to arm: None, and sysmon asks again later."""
     expect(_which(["library", "user"], sol), None, "arm_frame result")
 
 
 @public
 def test_interrupted_in_the_runtime_the_user_frame_below_is_armed(sol):
-    """Interrupted in the runtime's own code (user <- user <- runtime): arm the user frame that called it."""
+    """When the goroutine was interrupted in the runtime's own code (user <- user <- runtime), the user frame that called it is armed."""
     expect(_which(["user", "user", "runtime"], sol), 1, "index of the armed frame (0 = outermost)")
 
 
@@ -70,7 +70,7 @@ def test_a_deep_stack(sol):
 
 @hidden
 def test_async_mode_preempts_the_seed_program(sol):
-    """The seed's program, loop without calls, preempt="async" with your arm_frame: it terminates.
+    """The seed's program, whose loop makes no calls, terminates under preempt="async" with your arm_frame.
 
     One goroutine runs `while True: i += 1`, another prints three times,
     20 ms apart, and main waits for it. The SIGURG handler asks your

@@ -78,7 +78,7 @@ def test_a_goroutine_per_prime(sol):
 
 @hidden
 def test_the_100th_prime_on_four_ps(sol):
-    """primes(100) on 4 Ps: the 100th prime is 541, and the list is the same as on one P."""
+    """primes(100) on 4 Ps ends with the 100th prime, 541, and begins as on one P."""
     ps, ng = _primes_and_goroutines(sol, 100, procs=4)
     expect(ps[-1], 541, "primes(100)[-1]")
     expect(ps[:25], FIRST_PRIMES, "the first 25 of primes(100)")

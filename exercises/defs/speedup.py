@@ -51,7 +51,7 @@ def test_all_the_work_under_one_mutex_does_not_speed_up(sol):
 
 @public
 def test_a_pipeline_is_as_fast_as_its_slowest_stage(sol):
-    """A pipeline of 20 items, work(0.05) to produce and work(0.03) to consume.
+    """A pipeline of 20 items, work(0.05) to produce and work(0.03) to consume, is as fast as its slowest stage.
 
     One unbuffered channel between the two stages: on 1 P the stages take
     turns, on 2 or more they overlap, but a single item (work(0.2) then
@@ -72,7 +72,7 @@ def test_sleeping_goroutines_hold_no_p(sol):
 
 @hidden
 def test_uneven_counts_of_goroutines_and_ps(sol):
-    """Counts of goroutines that do not divide evenly among the Ps.
+    """Predictions hold for counts of goroutines that do not divide evenly among the Ps.
 
     10 x work(0.25) on 3, 4 and 8 Ps; 16 x work(0.5) on 2, 5 and 6 Ps;
     12 x work(0.25) on 12 and 16 Ps; one work(2.0) on 1 and 4 Ps."""
@@ -91,7 +91,7 @@ def test_other_mutex_workloads(sol):
 
 @hidden
 def test_a_pipeline_whose_consumer_is_slower(sol):
-    """A pipeline whose consumer is the slower stage, and a pipeline of one item on 1 P.
+    """Predictions hold for a pipeline whose consumer is the slower stage, and for one item on 1 P.
 
     30 items, work(0.01) to produce and work(0.04) to consume, on 1, 2 and
     3 Ps; one item (work(0.2) then work(0.1)) on 1 P."""
@@ -101,7 +101,7 @@ def test_a_pipeline_whose_consumer_is_slower(sol):
 
 @hidden
 def test_sleep_then_work_with_many_goroutines(sol):
-    """12 goroutines that each sleep(0.5) then work(0.2), on 3, 5 and 16 Ps."""
+    """12 goroutines that each sleep(0.5) then work(0.2) take the sleep plus the shared work, on 3, 5 and 16 Ps."""
     _check(sol, {"kind": "sleep", "n": 12, "sleep": 0.5, "work": 0.2}, [3, 5, 16])
 
 
