@@ -80,13 +80,7 @@ def test_a_stub_that_returns_none_earns_nothing(verdicts, exercise_id):
     assert v.points == 0, _explain(v)
 
 
-# The ten exercises of notebooks 00-04 whose wrong solutions this branch adds;
-# the other exercises' ids are added where their wrong solutions are written.
-WITH_WRONG_SOLUTIONS = ["per_unit", "stack_grow", "hot_split", "gogo", "runq", "schedule",
-                        "greuse", "chan_unbuffered", "chan_buffered", "select"]
-
-
-@pytest.mark.parametrize("exercise_id", WITH_WRONG_SOLUTIONS)
+@pytest.mark.parametrize("exercise_id", EXERCISES)
 def test_every_exercise_keeps_at_least_five_wrong_solutions(exercise_id):
     """Each exercise keeps at least five wrong solutions, each a file whose
     docstring names its mistake and the rule it breaks."""

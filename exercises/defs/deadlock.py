@@ -43,8 +43,8 @@ def _report(sol, main, *args):
 
 @public
 def test_every_goroutine_waiting_is_a_deadlock(sol):
-    """Go's checkdead: nothing runnable, no timer, every goroutine waiting:
-    "all goroutines are asleep - deadlock!"."""
+    """With nothing runnable, no timer and every goroutine waiting, checkdead
+    returns Go's "all goroutines are asleep - deadlock!"."""
     expect(sol.checkdead(_rt()), ALL_ASLEEP, "checkdead with every goroutine parked")
 
 
@@ -91,30 +91,19 @@ def test_a_pending_timer_is_not_a_deadlock_but_a_stopped_one_is(sol):
 
 @public
 def test_main_calling_goexit_with_nothing_left(sol):
-    """Go's checkdead: no goroutine at all and main called runtime.Goexit:
-    "no goroutines (main called runtime.Goexit) - deadlock!"."""
+    """With no goroutine at all after main called runtime.Goexit, checkdead
+    returns Go's "no goroutines (main called runtime.Goexit) - deadlock!"."""
     rt = _rt(waiting=0)
     rt.main_goexited = True
     expect(sol.checkdead(rt), GOEXIT, "checkdead after main's Goexit, nothing left")
 
 
 @public
-def test_a_program_blocked_on_a_channel_gets_gos_report(sol):
-    """A whole program with your checkdead in the scheduler: main waits on a
-    channel nobody will send to; the run ends with Go's report."""
-    from reference_runtime import chan
-
-    expect(_report(sol, lambda: chan().recv()), (ALL_ASLEEP, [(1, "chan receive")]),
-           "(message, goroutines) of the run")
-
-
-# --------------------------------------------------------------- hidden
-
-@hidden
 def test_system_calls_network_waits_and_simulated_work_are_not_deadlocks(sol):
     """A goroutine in a system call (rt.nsyscall), parked on the network
     (rt.netpoller.waiters) or computing in simulated time (rt.busy) will come
-    back: checkdead must not declare a deadlock."""
+    back, so checkdead must not declare a deadlock; a netpoller with no
+    waiters keeps no one alive."""
     import types
     got = []
     rt = _rt()
@@ -133,11 +122,12 @@ def test_system_calls_network_waits_and_simulated_work_are_not_deadlocks(sol):
                  ("work", None)], "checkdead in each case")
 
 
-@hidden
+@public
 def test_a_goroutine_that_is_not_waiting_is_not_a_deadlock(sol):
-    """A goroutine in any state but waiting (runnable, running, in a syscall)
-    is not asleep: no deadlock.  (Go throws "checkdead: runnable g" when it
-    finds one in no queue; the runtime reports that case itself.)"""
+    """A goroutine in any state but waiting (runnable, running, in a
+    syscall) is not asleep, so there is no deadlock.  (Go throws "checkdead:
+    runnable g" when it finds one in no queue; the runtime reports that case
+    itself.)"""
     from reference_runtime.g import G, Grunnable, Grunning, Gsyscall
     got = []
     for st in (Grunnable, Grunning, Gsyscall):
@@ -149,14 +139,27 @@ def test_a_goroutine_that_is_not_waiting_is_not_a_deadlock(sol):
     expect(got, [None, None, None], "checkdead with a runnable, running, syscall G")
 
 
-@hidden
+@public
 def test_goexit_with_goroutines_still_waiting_is_the_usual_deadlock(sol):
-    """Main called Goexit but other goroutines are still parked: Go counts
-    them (grunning > 0) and reports "all goroutines are asleep"."""
+    """Main called Goexit but another goroutine is still parked: Go counts
+    it (grunning > 0) and reports "all goroutines are asleep", not the
+    Goexit message."""
     rt = _rt(waiting=1)
     rt.main_goexited = True
     expect(sol.checkdead(rt), ALL_ASLEEP, "checkdead")
 
+
+@public
+def test_a_program_blocked_on_a_channel_gets_gos_report(sol):
+    """A whole program with your checkdead in the scheduler: main waits on a
+    channel nobody will send to; the run ends with Go's report."""
+    from reference_runtime import chan
+
+    expect(_report(sol, lambda: chan().recv()), (ALL_ASLEEP, [(1, "chan receive")]),
+           "(message, goroutines) of the run")
+
+
+# --------------------------------------------------------------- hidden
 
 @hidden
 def test_whole_programs_end_with_gos_reports(sol):
@@ -227,15 +230,8 @@ ALL_ASLEEP = "all goroutines are asleep - deadlock!"
 GOEXIT = "no goroutines (main called runtime.Goexit) - deadlock!"
 
 def checkdead(rt):
-    """Called when no P has anything to run.  Return Go's message if no
-    goroutine can ever run again, else None.  Not a deadlock while:
-    a goroutine is in a system call (rt.nsyscall) or computing (rt.busy);
-    one waits on the network (rt.netpoller is not None and rt.netpoller.waiters);
-    a live timer is on any P's heap (p.timers entries (when, seq, t) with t.seq == seq);
-    any P's queue (p.runqempty() is False) or the global queue rt.runq has a G;
-    some goroutine in rt.allg is not Gwaiting.
-    A deadlock with main gone by goexit (rt.main_goexited) and rt.allg empty
-    is GOEXIT; any other is ALL_ASLEEP."""
+    """Called when no P has a goroutine to run.  Return Go's message
+    (ALL_ASLEEP or GOEXIT) if no goroutine can ever run again, else None."""
     ...
 '''
 
@@ -253,29 +249,42 @@ EXERCISE = Exercise(
     points=10,
     provides=["checkdead"],
     statement=(
-        "Write Go's checkdead (runtime/proc.go). The scheduler calls checkdead(rt) when no "
-        "P has a goroutine to run and no timer is due; return Go's message if no goroutine "
-        "can ever run again, else None. Something can still happen while a goroutine is in "
-        "a system call (rt.nsyscall > 0) or in simulated work (rt.busy non-empty), while "
-        "one waits on the network (rt.netpoller is not None and rt.netpoller.waiters > 0), "
-        "while a live timer sits on any P's heap (an entry (when, seq, t) with t.seq == "
-        "seq), while any P's run queue (p.runqempty() False) or the global queue rt.runq "
-        "holds a G, and while any goroutine in rt.allg is not waiting (status not "
-        "Gwaiting). Otherwise it is a deadlock: 'no goroutines (main called "
+        "Write Go's checkdead (Go 1.19, runtime/proc.go checkdead). The scheduler calls "
+        "checkdead(rt) when no P has a goroutine to run; it returns Go's message if no "
+        "goroutine can ever run again, else None. A deadlock is declared only when nothing "
+        "can still make a goroutine runnable. So it is NOT a deadlock while: "
+        "(1) a goroutine is in a system call (rt.nsyscall > 0) or in simulated work "
+        "(rt.busy non-empty): it will come back (Go counts the Ms that are running); "
+        "(2) a goroutine waits on the network (rt.netpoller is not None and "
+        "rt.netpoller.waiters > 0): the poller will wake it; "
+        "(3) any goroutine in rt.allg is not waiting (status not Gwaiting): runnable "
+        "(on a P's queue, in runnext or on the global queue rt.runq), running, or in a "
+        "system call, it will run again; "
+        "(4) a live timer sits on any P's heap (an entry (when, seq, t) with t.seq == "
+        "seq): Go looks at the Ps' timers because \"there are no goroutines running\"; a "
+        "stopped timer's stale entry wakes no one. "
+        "Otherwise it is a deadlock, with Go's two messages: 'no goroutines (main called "
         "runtime.Goexit) - deadlock!' when main called goexit (rt.main_goexited) and no "
-        "goroutine is left (rt.allg empty), else 'all goroutines are asleep - deadlock!'. "
-        "The runtime turns your message into Go's report (the blocked goroutines with "
-        "their wait reasons). Tested on a runtime's state directly, then on whole programs "
-        "with your checkdead plugged in. The reference is checkdead in "
-        "reference_runtime/sched.py."),
+        "goroutine is left at all (rt.allg empty), else 'all goroutines are asleep - "
+        "deadlock!' (also after main's Goexit while others are still parked). The runtime "
+        "turns your message into Go's report (the blocked goroutines with their wait "
+        "reasons). Public tests call your checkdead on a runtime whose goroutines are all "
+        "parked, changing one thing at a time (one test per rule above); hidden tests run "
+        "whole programs with your checkdead in the scheduler."),
     starter=STARTER,
     hints=[
-        "Return None as soon as you find one thing that can still wake someone; the "
-        "deadlock message is what is left when every check passed.",
-        "A stopped timer leaves a stale entry on the heap: count an entry only if "
-        "t.seq == seq (any(t.seq == seq for when, seq, t in p.timers)).",
-        "Go's order: the goroutines first (no goroutine at all and main called Goexit is "
-        "the Goexit message; a goroutine not waiting means no deadlock), then the timers.",
+        "Read checkdead in Go 1.19's runtime/proc.go: it returns early at the first sign "
+        "of life (Ms still running, a goroutine that is not waiting, a timer on a P) and "
+        "throws only when none is left. Which fields of rt are those signs here?",
+        "A stopped timer is not removed from its heap (notebook 04's timers): its entry is "
+        "stale. Which test on (when, seq, t) tells a live timer from a stale one?",
+        "The two messages differ only in whether any goroutine exists at all: main's "
+        "Goexit with goroutines still parked is the usual 'all goroutines are asleep'.",
+        "In code: `if rt.nsyscall or rt.busy: return None`; the same for "
+        "`rt.netpoller is not None and rt.netpoller.waiters` and for "
+        "`any(g.status != Gwaiting for g in rt.allg)`; then `if not rt.allg and rt.main_goexited: return GOEXIT`; then "
+        "`any(t.seq == seq for when, seq, t in p.timers)` on each P; finally "
+        "`return ALL_ASLEEP`.",
     ],
     tests=collect_tests(globals()),
     reference=_reference,

@@ -109,12 +109,11 @@ def test_each_read_gets_a_fresh_deadline(sol):
     expect(_run(main), (b"", 1.3, ["idle"]), "client's read, when, serve_conn's result")
 
 
-# --------------------------------------------------------------- hidden
-
-@hidden
+@public
 def test_the_handler_closes_the_connection_on_both_paths(sol):
     """serve_conn closes its connection before returning, after EOF as after
-    a timeout (Go: defer conn.Close())."""
+    a timeout (Go: defer conn.Close()); a client that connects and never
+    writes is idle too: the first read has a deadline as well."""
     from reference_runtime import sleep
 
     def main():
@@ -131,6 +130,8 @@ def test_the_handler_closes_the_connection_on_both_paths(sol):
     expect(_run(main), [(["eof"], True), (["idle"], True)],
            "(result, server side closed) after EOF, then after idling")
 
+
+# --------------------------------------------------------------- hidden
 
 @hidden
 def test_two_hundred_connections_each_with_its_own_deadline(sol):
@@ -206,11 +207,8 @@ STARTER = '''\
 import gokernel as gk
 
 def serve_conn(conn, idle):
-    """Echo everything read from conn back to it, until the peer closes
-    (conn.read returns b"": return "eof") or nothing arrives for `idle`
-    seconds (before each read, conn.set_read_deadline(gk.now() + idle); a read
-    past it raises gk.net.Timeout: return "idle").  Close conn before
-    returning, on both paths."""
+    """Echo what the peer sends on conn until it closes (return "eof") or
+    stays silent for `idle` seconds (return "idle")."""
     ...
 '''
 
@@ -244,23 +242,35 @@ EXERCISE = Exercise(
     provides=["serve_conn"],
     statement=(
         "Write the handler a goroutine-per-connection server runs for each connection: "
-        "serve_conn(conn, idle) echoes everything it reads from conn back to it, and "
-        "returns 'eof' when the peer closes (conn.read returns b\"\") or 'idle' when "
-        "nothing arrived for idle seconds. Use a read deadline, as Go code does: before "
-        "each read, conn.set_read_deadline(gk.now() + idle); a read still waiting at the "
-        "deadline raises gk.net.Timeout ('read: i/o timeout'), because the deadline is a "
-        "timer that wakes the parked reader. Close conn before returning, on both paths. "
-        "Tested with the virtual clock, so deadlines fire at exactly their time: echoes, "
-        "idle and moving deadlines, then 200 connections each with its own deadline and a "
+        "serve_conn(conn, idle). The rules: "
+        "(1) everything read from conn is written back to it, whole; "
+        "(2) when the peer closes (conn.read returns b\"\", Go's io.EOF) it returns "
+        "'eof'; "
+        "(3) when nothing has arrived for idle seconds since the last data, or since the "
+        "start, it returns 'idle', at exactly that time: Go does this with a read "
+        "deadline, an absolute time after which a read fails (net.Conn.SetReadDeadline), "
+        "set afresh before every read (conn.set_read_deadline(t) takes a time on the "
+        "run's clock, gk.now()); a read still waiting at its deadline raises "
+        "gk.net.Timeout ('read: i/o timeout'), because the deadline is a timer that "
+        "wakes the parked reader (netpoll.go's netpolldeadlineimpl); "
+        "(4) it closes conn before returning, on both paths (Go's defer conn.Close()). "
+        "Tested with the virtual clock, so deadlines fire at exactly their time: public "
+        "tests echo, idle out, keep a connection open while it writes, and check the close "
+        "on both paths; hidden tests add 200 connections each with its own deadline and a "
         "1 MiB message."),
     starter=STARTER,
     hints=[
-        "The shape: try: while True: set the deadline; read; on b\"\" return \"eof\"; write "
-        "the data back ... finally: conn.close().",
-        "Catch the deadline around the read only: except gk.net.Timeout: return \"idle\". "
-        "conn.write already sends everything (it parks while the socket buffer is full).",
+        "A deadline is an absolute time, not a duration (Go's net.Conn documentation, and "
+        "SetReadDeadline in net/net.go). Which time must the deadline be, so that a "
+        "client that keeps talking is never cut off, and one that never says anything is?",
+        "Two ways out of the read loop, one exception (gk.net.Timeout) and one return "
+        "value (b\"\"), and a close that must happen on both: Python's try/finally is "
+        "Go's defer.",
         "gk.now() is the run's clock: with clock=\"virtual\" a deadline of now() + 0.5 "
-        "fires at exactly 0.5 s later.",
+        "fires exactly 0.5 s later, whatever the machine's load.",
+        "The shape: `try: while True: conn.set_read_deadline(gk.now() + idle); try: data = "
+        "conn.read(65536) except gk.net.Timeout: return \"idle\"; if not data: return "
+        "\"eof\"; conn.write(data) finally: conn.close()`.",
     ],
     tests=collect_tests(globals()),
     reference=_reference,

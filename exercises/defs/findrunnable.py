@@ -99,7 +99,7 @@ def test_timers_not_yet_due_are_left_alone(sol):
 
 @public
 def test_with_empty_queues_and_no_network_it_steals(sol):
-    """Empty queues, no goroutine waiting on the network: steal (rt.stealwork) and return its answer."""
+    """With empty queues and no goroutine waiting on the network, findrunnable steals (rt.stealwork) and returns its answer."""
     g, = _gs(1, first=5)
     spy = _Spy(steal=(g, False))
     got = sol.findrunnable(spy.rt, spy.p)
@@ -109,7 +109,7 @@ def test_with_empty_queues_and_no_network_it_steals(sol):
 
 @public
 def test_nothing_anywhere_gives_none(sol):
-    """Nothing in the queues, the network or other Ps: (None, False)."""
+    """With nothing in the queues, the network or other Ps, findrunnable returns (None, False)."""
     spy = _Spy()
     expect(tuple(sol.findrunnable(spy.rt, spy.p)), (None, False), "findrunnable(p)")
 
@@ -134,18 +134,21 @@ def test_the_network_is_polled_without_blocking_before_stealing(sol):
     expect((g3.status, g3.wait_reason), (Grunnable, ""), "(status, wait_reason) of the G returned")
 
 
-@hidden
+@public
 def test_the_network_is_not_polled_when_no_one_waits_on_it(sol):
-    """netpoller.waiters == 0: no poll (Go checks netpollWaiters first)."""
+    """With no goroutine waiting on the network (netpoller.waiters == 0) the
+    network is not polled: Go checks netpollWaiters first, since a poll costs
+    a system call."""
     spy = _Spy(waiters=0, poll=[])
     spy.rt.netpoller = _FakePoller(spy, [], 0)
     sol.findrunnable(spy.rt, spy.p)
     expect(_names(spy.calls), ["nextg", "stealwork"], "parts called")
 
 
-@hidden
+@public
 def test_a_poll_that_finds_nothing_goes_on_to_steal(sol):
-    """Waiters, but nothing ready: poll once, then steal."""
+    """Goroutines wait on the network but none is ready: findrunnable polls
+    once, then goes on to steal."""
     g, = _gs(1, first=4)
     spy = _Spy(poll=[], waiters=2, steal=(g, False))
     got = sol.findrunnable(spy.rt, spy.p)
@@ -153,9 +156,10 @@ def test_a_poll_that_finds_nothing_goes_on_to_steal(sol):
     expect(spy.calls, [("nextg", 0), ("netpoll", 0), ("stealwork", 0)], "calls, in order")
 
 
-@hidden
+@public
 def test_one_p_has_no_one_to_steal_from(sol):
-    """With GOMAXPROCS=1 there is no other P: stealwork is not called."""
+    """With GOMAXPROCS=1 there is no other P to steal from: stealwork is not
+    called and the answer is (None, False)."""
     spy = _Spy(n_ps=1)
     expect(tuple(sol.findrunnable(spy.rt, spy.p)), (None, False), "findrunnable(p)")
     expect(_names(spy.calls), ["nextg"], "parts called")
@@ -265,14 +269,8 @@ def test_an_echo_over_tcp_runs_with_your_findrunnable(sol):
 
 STARTER = '''\
 def findrunnable(rt, p):
-    """Find a G for P p to run, without blocking.  Return (g, inherit) or (None, False).
-    In Go's order:
-      1. timers: if p.timers and p.timers[0][0] <= rt.nanotime(): rt.run_timers(rt, p)
-      2. the run queues: g, inherit = rt.nextg(rt, p)   (runnext, local ring, global queue)
-      3. the network, if rt.netpoller is not None and rt.netpoller.waiters:
-         gs = rt.netpoller.poll(0); run the last one (set its status to Grunnable
-         and its wait_reason to ""), hand the rest to rt.injectglist(gs)
-      4. other Ps, if rt.gomaxprocs > 1: return rt.stealwork(rt, p)"""
+    """Find a G for P p to run, without blocking: (g, inherit), or
+    (None, False) when there is none anywhere."""
     from gokernel.rt import Grunnable
     ...
 '''
@@ -291,28 +289,46 @@ EXERCISE = Exercise(
     points=10,
     provides=["findrunnable"],
     statement=(
-        "Write the non-blocking part of Go's findRunnable (runtime/proc.go): "
-        "findrunnable(rt, p) returns (g, inherit) for P p, or (None, False), looking in "
-        "Go's order: (1) p's timers that are due (rt.run_timers), since they can make Gs "
-        "runnable; (2) the run queues, through rt.nextg(rt, p) (runnext, the local ring, "
-        "the global queue and its 1-in-61 rule); (3) the network, only when goroutines wait "
-        "on it (rt.netpoller.waiters): rt.netpoller.poll(0) never blocks, the last G it "
-        "returns runs now and the rest go to rt.injectglist; (4) other Ps, through "
-        "rt.stealwork(rt, p), when there is more than one P. Each step is a part of the "
-        "runtime you call through rt. The public tests replace those parts by spies and "
-        "check what you call and in which order; the hidden ones run whole programs "
-        "(timers, 4 Ps, TCP) with your findrunnable. Stuck? Read findrunnable in "
-        "reference_runtime/sched.py."),
+        "Write the non-blocking part of Go's findRunnable (Go 1.19, runtime/proc.go "
+        "findRunnable): findrunnable(rt, p) returns (g, inherit) for P p, or (None, False) "
+        "when there is no work anywhere. Each place is a part of the runtime, called "
+        "through rt with rt first (rt.run_timers(rt, p), rt.nextg(rt, p), "
+        "rt.stealwork(rt, p)). The rules, which are Go's order, cheapest and most local "
+        "first: "
+        "(1) p's timers run first when the earliest is due (p.timers[0][0] <= "
+        "rt.nanotime(); checkTimers), since they may make Gs runnable; timers not yet due "
+        "are left alone; "
+        "(2) then the run queues, through rt.nextg (runnext, the local ring, the global "
+        "queue); a G found there is returned with nextg's inherit flag, and nothing else "
+        "is consulted; "
+        "(3) then the network, only if goroutines wait on it (rt.netpoller is not None and "
+        "rt.netpoller.waiters > 0: a poll costs a system call), with "
+        "rt.netpoller.poll(0), which never blocks; of the Gs it returns, the last runs now "
+        "(made runnable: status Grunnable, wait_reason \"\"), the others go to "
+        "rt.injectglist; "
+        "(4) then the other Ps, through rt.stealwork, only when there is more than one P; "
+        "its answer is returned; if the poll found nothing, stealing still happens. "
+        "Public tests replace those parts by spies and check what you call, in which "
+        "order, one test per rule; hidden tests run whole programs (timers, 4 Ps against "
+        "Go's choices, a TCP echo) with your findrunnable."),
     starter=STARTER,
     hints=[
-        "Call the parts through rt, passing rt itself first: rt.nextg(rt, p), "
-        "rt.stealwork(rt, p), rt.run_timers(rt, p).",
-        "Return as soon as a step finds a G: `g, inherit = rt.nextg(rt, p)` then "
-        "`if g is not None: return g, inherit`.",
-        "The network step: `np = rt.netpoller; if np is not None and np.waiters: gs = np.poll(0)`; "
-        "if gs is not empty, `g = gs.pop()`, set g.status = Grunnable and g.wait_reason = \"\", "
-        "call rt.injectglist(gs) and return (g, False).",
-        "Steal only when rt.gomaxprocs > 1; otherwise return (None, False).",
+        "Read findRunnable in Go 1.19's runtime/proc.go from its top down to stealWork: "
+        "checkTimers, then runqget and globrunqget (rt.nextg here), then netpoll(0) if "
+        "the poller is set up and someone waits on it (netpollWaiters), then stealWork. Each step returns as soon "
+        "as it has a G.",
+        "In Go's network step, netpoll(0) returns a list: one G is popped off it to run "
+        "now, the rest are injected into the queues, and the popped one changes from "
+        "waiting to runnable before it runs. Which one does a pop take, and which of its "
+        "fields say it is waiting?",
+        "Stealing needs someone to steal from (rt.gomaxprocs > 1), and a poll that found "
+        "nothing is not the end of the search.",
+        "In code: `if p.timers and p.timers[0][0] <= rt.nanotime(): rt.run_timers(rt, p)`; "
+        "`g, inherit = rt.nextg(rt, p)` and return it if g is not None; `np = "
+        "rt.netpoller; if np is not None and np.waiters: gs = np.poll(0)`; if gs: `g = "
+        "gs.pop(); g.status = Grunnable; g.wait_reason = \"\"; rt.injectglist(gs); return "
+        "g, False`; `if rt.gomaxprocs > 1: return rt.stealwork(rt, p)`; `return None, "
+        "False`.",
     ],
     tests=collect_tests(globals()),
     reference=_reference,

@@ -43,7 +43,7 @@ FIELDS = "(P status, has an M, M spinning, queued to run, in rt.pidle, rt.nmspin
 
 @public
 def test_a_p_with_local_work_gets_an_m_at_once(sol):
-    """Go: "if it has local work, start it straight away": startm(p, spinning=False)."""
+    """A P with goroutines of its own gets a plain M at once, startm(p, spinning=False): Go's "if it has local work, start it straight away"."""
     rt, p = _setup(2)
     p.runnext = _g()
     sol.handoffp(rt, p)
@@ -52,7 +52,7 @@ def test_a_p_with_local_work_gets_an_m_at_once(sol):
 
 @public
 def test_work_on_the_global_queue_also_gets_an_m(sol):
-    """Gs waiting on the global queue (rt.runq) count as work: start an M for p."""
+    """Gs waiting on the global queue (rt.runq) count as work: p gets a plain M at once."""
     rt, p = _setup(2)
     rt.runq.append(_g())
     sol.handoffp(rt, p)
@@ -61,7 +61,7 @@ def test_work_on_the_global_queue_also_gets_an_m(sol):
 
 @public
 def test_with_no_work_and_an_idle_p_elsewhere_the_p_goes_idle(sol):
-    """No work, and another P is idle (rt.npidle > 0): p joins the idle list, without an M."""
+    """With no work and another P idle (rt.npidle > 0), p joins the idle list, without an M."""
     rt, p = _setup(2)
     sol.handoffp(rt, p)
     expect(_state(rt, p), ("idle", False, False, False, True, 0, 2), FIELDS)
@@ -69,7 +69,7 @@ def test_with_no_work_and_an_idle_p_elsewhere_the_p_goes_idle(sol):
 
 @public
 def test_with_no_work_and_no_one_looking_a_spinning_m_starts(sol):
-    """Every other P busy and no M spinning: p gets a spinning M, in case work appears.
+    """With every other P busy and no M spinning, p gets a spinning M, in case work appears.
 
     Go: "no local work, check that there are no spinning/idle M's,
     otherwise our help is not required" -- here there are none, so
@@ -79,9 +79,10 @@ def test_with_no_work_and_no_one_looking_a_spinning_m_starts(sol):
     expect(_state(rt, p), ("running", True, True, True, False, 1, 0), FIELDS)
 
 
-@hidden
+@public
 def test_a_spinning_m_elsewhere_means_no_help_is_needed(sol):
-    """No work, no idle P, but an M already spinning: p goes idle."""
+    """No work and no idle P, but an M is already spinning: it will find any
+    work that appears, so p goes idle without an M."""
     rt, p = _setup(2, running=(1,))
     rt.nmspinning = 1
     rt.allp[1].m.spinning = True
@@ -89,20 +90,10 @@ def test_a_spinning_m_elsewhere_means_no_help_is_needed(sol):
     expect(_state(rt, p), ("idle", False, False, False, True, 1, 1), FIELDS)
 
 
-@hidden
-def test_local_work_wins_over_everything_else(sol):
-    """A ring with Gs gets a plain (non-spinning) M even when no one else is spinning."""
-    rt, p = _setup(3, running=(1, 2))
-    g = _g()
-    p.runq[0] = g
-    p.runqtail = 1
-    sol.handoffp(rt, p)
-    expect(_state(rt, p), ("running", True, False, True, False, 0, 0), FIELDS)
-
-
-@hidden
+@public
 def test_going_idle_is_recorded_in_the_trace(sol):
-    """With tracing on, a P that goes idle records ("proc_stop", p); one that gets an M, "proc_start"."""
+    """With tracing on, a P that goes idle records ("proc_stop", p), and one
+    that gets an M records "proc_start" (startm does that one)."""
     events = []
     rt, p = _setup(2, trace=events)
     events.clear()
@@ -114,6 +105,17 @@ def test_going_idle_is_recorded_in_the_trace(sol):
     p2.runnext = _g()
     sol.handoffp(rt2, p2)
     expect([(e.kind, e.p) for e in events], [("proc_start", 0)], "events (kind, p)")
+
+
+@hidden
+def test_local_work_wins_over_everything_else(sol):
+    """A ring with Gs gets a plain (non-spinning) M even when no one else is spinning and no P is idle."""
+    rt, p = _setup(3, running=(1, 2))
+    g = _g()
+    p.runq[0] = g
+    p.runqtail = 1
+    sol.handoffp(rt, p)
+    expect(_state(rt, p), ("running", True, False, True, False, 0, 0), FIELDS)
 
 
 def _barrier_program(n_calls, barrier_timeout):
@@ -165,7 +167,7 @@ def test_four_blocking_calls_meet_at_a_barrier_on_one_p(sol):
 
 @hidden
 def test_the_p_is_handed_off_between_the_two_calls(sol):
-    """Trace of two calls meeting at a barrier, GOMAXPROCS=1: enter, handoff, enter.
+    """The trace of two calls meeting at a barrier under GOMAXPROCS=1 reads enter, handoff, enter.
 
     The first call keeps its P until sysmon retakes it and hands it off
     (your handoffp starts an M for it: the second goroutine is waiting);
@@ -217,14 +219,8 @@ def test_many_short_and_long_calls_on_two_ps(sol):
 
 STARTER = '''\
 def handoffp(rt, p):
-    """sysmon took P p from an M blocked in a system call (p has no M and
-    is in no list).  Decide, as Go's handoffp does:
-      - p has work (not p.runqempty()) or the global queue rt.runq has Gs:
-            start an M for it: rt.startm(p, False)
-      - else, if no M is spinning and no P is idle (rt.nmspinning + rt.npidle == 0):
-            start a spinning M, in case work appears: rt.nmspinning += 1, then rt.startm(p, True)
-      - else: p goes idle: p.m = None; if rt.tracing: rt.trace_event("proc_stop", p, None);
-            then rt._pidleput(p)"""
+    """sysmon took P p from an M blocked in a system call (p has no M and is
+    in no list): give p an M, or put it on the idle list."""
     ...
 '''
 
@@ -242,25 +238,36 @@ EXERCISE = Exercise(
     points=8,
     provides=["handoffp"],
     statement=(
-        "Write Go's handoffp (runtime/proc.go). When a goroutine has been in a blocking "
-        "system call for a sysmon tick, sysmon takes its P from the blocked M and calls "
-        "handoffp(rt, p): if p has Gs of its own, or the global queue has some, start an M "
-        "for it at once (rt.startm(p, False)); otherwise, if no M is spinning and no P is "
-        "idle, start a spinning M for it (add one to rt.nmspinning, then "
-        "rt.startm(p, True)), since work may appear and no one else would look for it; "
-        "otherwise put p on the idle list (p.m = None, then rt._pidleput(p)), recording "
-        "(\"proc_stop\", p) in the trace when rt.tracing. The public tests check each "
-        "decision on a hand-built runtime; the hidden ones run system calls through the "
-        "runtime with your handoffp, among them four calls that must meet at a barrier "
-        "under GOMAXPROCS=1. Stuck? Read handoffp in reference_runtime/sched.py and "
-        "rt_retake in reference_runtime/syscall.py."),
+        "Write Go's handoffp (Go 1.19, runtime/proc.go handoffp). When a goroutine has "
+        "been in a blocking system call for a sysmon tick, sysmon takes its P from the "
+        "blocked M (retake) and calls handoffp(rt, p), so that the P's goroutines do not "
+        "wait for the call to end. The rules, first match wins: "
+        "(1) if p has goroutines of its own (its ring or runnext: p.runqempty() is False) "
+        "or the global queue rt.runq has some, p gets a plain M at once, "
+        "rt.startm(p, False): Go's \"if it has local work, start it straight away\"; "
+        "(2) otherwise, if no M is spinning and no P is idle (rt.nmspinning + rt.npidle == "
+        "0), p gets a spinning M, counted in rt.nmspinning before rt.startm(p, True): work "
+        "may appear and no one else would look for it; "
+        "(3) otherwise someone is already looking (a spinning M, or an idle P that wakep "
+        "can start), so p goes idle without an M (rt._pidleput(p)), recording "
+        "(\"proc_stop\", p) in the trace when rt.tracing. "
+        "Public tests check each decision on a hand-built runtime (one test per rule and "
+        "case); hidden tests run system calls through the runtime with your handoffp, among "
+        "them four calls that must meet at a barrier under GOMAXPROCS=1."),
     starter=STARTER,
     hints=[
-        "Three cases, checked in this order, each ending the function: work to do, "
-        "no one looking for work, otherwise idle.",
-        "'Work to do' is `not p.runqempty() or rt.runq` (runnext counts: runqempty looks at it too).",
-        "rt.startm(p, True) marks the M spinning but does not count it: do rt.nmspinning += 1 "
-        "yourself first.",
+        "Read handoffp in Go 1.19's runtime/proc.go: it asks, in order, whether the P has "
+        "work, whether anyone else is looking for work (nmspinning, npidle), and only then "
+        "parks the P (pidleput). Which fields of rt are those counts here?",
+        "Counting matters: rt.startm(p, True) marks the new M spinning, but the count of "
+        "spinning Ms is yours to keep, as Go's handoffp increments sched.nmspinning "
+        "itself. And runnext is work too.",
+        "The idle case: p.m is None, the trace gets its proc_stop event, and "
+        "rt._pidleput(p) puts p on the idle list and counts it in rt.npidle.",
+        "In code: `if not p.runqempty() or rt.runq: rt.startm(p, False); return`; `if "
+        "rt.nmspinning + rt.npidle == 0: rt.nmspinning += 1; rt.startm(p, True); return`; "
+        "`p.m = None`; `if rt.tracing: rt.trace_event(\"proc_stop\", p, None)`; "
+        "`rt._pidleput(p)`.",
     ],
     tests=collect_tests(globals()),
     reference=_reference,

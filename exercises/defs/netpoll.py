@@ -111,7 +111,9 @@ def test_netpollblock_parks_in_io_wait_until_the_socket_is_readable(sol):
     """Go's netpollblock: the goroutine records itself in pd.rg, the poller
     counts it (np.waiters) and watches the socket, and it parks with wait
     reason "IO wait"; the host thread is not blocked.  When data arrives the
-    poller wakes it and netpollblock returns None (ready)."""
+    poller wakes it and netpollblock returns None (ready), even though an
+    earlier wait had left "timeout" in pd.rerr: the answer is why this wait
+    ended."""
     import selectors
     import socket
 
@@ -122,6 +124,7 @@ def test_netpollblock_parks_in_io_wait_until_the_socket_is_readable(sol):
         np = rt.netpoller
         a, b = socket.socketpair()
         pd = np.register(a)
+        pd.rerr = "timeout"               # left by an earlier wait whose deadline passed
         res = chan(1)
         g = go(lambda: res.send(sol.netpollblock(rt, np, pd, False)))
         _settle(g)
@@ -141,8 +144,9 @@ def test_netpollblock_parks_in_io_wait_until_the_socket_is_readable(sol):
 def test_netpollblock_returns_at_once_when_closing_or_past_its_deadline(sol):
     """Go's netpollcheckerr before parking: a descriptor being closed gives
     "closed" (pollErrClosing), a deadline already passed gives "timeout"
-    (pollErrTimeout), without parking; pd.rd is the read deadline, pd.wd
-    the write deadline (seconds on the run's clock)."""
+    (pollErrTimeout), without parking; a deadline equal to now has passed.
+    pd.rd is the read deadline, pd.wd the write deadline (seconds on the
+    run's clock)."""
     from reference_runtime import runtime, sleep
 
     def main():
@@ -155,6 +159,8 @@ def test_netpollblock_returns_at_once_when_closing_or_past_its_deadline(sol):
         out = []
         pd.rd = 0.5
         out.append(sol.netpollblock(rt, np, pd, False))
+        pd.rd = rt.nanotime()             # a deadline of exactly now has passed too
+        out.append(sol.netpollblock(rt, np, pd, False))
         pd.rd, pd.wd = None, 0.25
         out.append(sol.netpollblock(rt, np, pd, True))
         pd.wd = None
@@ -165,8 +171,88 @@ def test_netpollblock_returns_at_once_when_closing_or_past_its_deadline(sol):
         return out, np.waiters
 
     expect(_run(main, {"netpollblock": sol.netpollblock}, clock="virtual"),
-           (["timeout", "timeout", "closed", "closed"], 0),
-           "netpollblock results (read past deadline, write past deadline, closing x2), waiters")
+           (["timeout", "timeout", "timeout", "closed", "closed"], 0),
+           "netpollblock results (read past deadline, read deadline now, write past deadline, "
+           "closing x2), waiters")
+
+
+@public
+def test_netpollblock_returns_why_it_was_woken(sol):
+    """A parked reader woken by its deadline's timer or by a close (the
+    runtime's np.unblock, Go's netpollunblock, which clears pd.rg and sets
+    pd.rerr) gets netpollblock's answer "timeout" or "closed", not None:
+    the read must fail with the right error.  Virtual clock; the peer never
+    writes, so only np.unblock can wake the reader."""
+    import socket
+
+    from reference_runtime import chan, go, runtime
+
+    def main():
+        rt = runtime()
+        np = rt.netpoller
+        a, b = socket.socketpair()
+        pd = np.register(a)
+        out = []
+        for why in ("timeout", "closed"):
+            res = chan(1)
+            g = go(lambda: res.send(sol.netpollblock(rt, np, pd, False)))
+            _settle(g)
+            if why == "timeout":
+                np.unblock(pd, False, "timeout")
+            else:
+                np.close_pd(pd)
+            out.append(res.recv())
+        b.close()
+        a.close()
+        return out, np.waiters
+
+    expect(_run(main, {"netpollblock": sol.netpollblock}, clock="virtual"),
+           (["timeout", "closed"], 0),
+           "netpollblock's result when woken by a deadline, then by a close; np.waiters")
+
+
+@public
+def test_a_writer_parks_in_pd_wg_until_the_socket_is_writable(sol):
+    """A goroutine writing to a socket whose send buffer is full records
+    itself in pd.wg (not pd.rg: a descriptor holds one reader and one writer
+    at once), is counted in np.waiters, has the selector watch for writing,
+    and parks in "IO wait"; when the peer drains the buffer, it is woken and
+    netpollblock returns None."""
+    import selectors
+    import socket
+
+    from reference_runtime import chan, go, runtime
+
+    def main():
+        rt = runtime()
+        np = rt.netpoller
+        a, b = socket.socketpair()
+        pd = np.register(a)
+        a.setblocking(False)
+        try:
+            while True:
+                a.send(b"z" * 65536)          # fill a's send buffer
+        except BlockingIOError:
+            pass
+        res = chan(1)
+        g = go(lambda: res.send(sol.netpollblock(rt, np, pd, True)))
+        _settle(g)
+        parked = (g.wait_reason, pd.wg is g, pd.rg, np.waiters, _registered(np, pd))
+        b.setblocking(False)
+        try:
+            while True:
+                if not b.recv(1 << 20):
+                    break
+        except BlockingIOError:
+            pass
+        got = res.recv()
+        b.close()
+        return parked, got, np.waiters
+
+    parked, got, waiters = _run(main, {"netpollblock": sol.netpollblock})
+    expect(parked, ("IO wait", True, None, 1, selectors.EVENT_WRITE),
+           "wait reason, pd.wg is the goroutine, pd.rg, np.waiters, selector events while parked")
+    expect((got, waiters), (None, 0), "netpollblock's result, np.waiters")
 
 
 # --------------------------------------------------------------- hidden
@@ -330,20 +416,14 @@ import selectors
 from gokernel.rt import WaitReason
 
 def netpollblock(rt, np, pd, write):
-    """Park the running goroutine (rt.curg) until pd's socket is ready for
-    reading (write=False) or writing (write=True).  First: pd.closing ->
-    return "closed"; the deadline (pd.wd if write else pd.rd) not None and
-    <= rt.nanotime() -> return "timeout".  Else record the goroutine in pd.rg
-    (or pd.wg), clear pd.rerr (pd.werr), count it (np.waiters += 1), have the
-    selector watch pd (np._update(pd)), and rt.gopark(WaitReason.IO_WAIT).
-    Return pd.rerr (pd.werr): None when woken by readiness, "timeout" or
-    "closed" when a deadline or a close woke it."""
+    """Wait, parked, until pd's socket is ready for reading (write=False) or
+    writing (write=True).  Return why the wait ended: None (ready), "timeout"
+    or "closed"."""
     ...
 
 def netpollready(rt, np, pd, mask, gs):
-    """The selector reported mask (selectors.EVENT_READ and/or EVENT_WRITE)
-    for pd: for each ready direction with a goroutine waiting, append it to
-    gs, clear pd.rg (pd.wg) and np.waiters -= 1.  Then np._update(pd)."""
+    """The selector reported `mask` (selectors.EVENT_READ and/or EVENT_WRITE)
+    for pd: hand the goroutines it makes ready to the scheduler in gs."""
     ...
 '''
 
@@ -361,31 +441,49 @@ EXERCISE = Exercise(
     points=15,
     provides=["netpollblock", "netpollready"],
     statement=(
-        "Write the two halves of Go's netpoller (runtime/netpoll.go). A socket's poll "
-        "descriptor pd (Go's pollDesc) holds at most one goroutine waiting to read (pd.rg) "
-        "and one waiting to write (pd.wg). netpollblock(rt, np, pd, write) -> None | "
-        "'timeout' | 'closed': return 'closed' at once if pd.closing, 'timeout' at once if "
-        "the deadline (pd.wd for writing, pd.rd for reading; None means none) is not after "
-        "rt.nanotime(); otherwise store rt.curg in pd.wg (pd.rg), clear pd.werr (pd.rerr), "
-        "add one to np.waiters, call np._update(pd) so the selector watches the socket, "
-        "park with wait reason 'IO wait', and return pd.werr (pd.rerr) once woken: None "
-        "for readiness, or what a deadline timer or a close set there. netpollready(rt, "
-        "np, pd, mask, gs): the selector found pd ready (mask has selectors.EVENT_READ "
-        "and/or EVENT_WRITE); for each ready direction with a goroutine waiting, append it "
-        "to gs (the scheduler makes them runnable), clear pd.rg (pd.wg), subtract one from "
-        "np.waiters; then np._update(pd). Tested on a poll descriptor directly, then on "
-        "whole programs over loopback TCP (an echo server, deadlines, close) with your "
-        "parts in the runtime. The reference is reference_runtime/netpoll.py."),
+        "Write the two halves of Go's netpoller (Go 1.19, runtime/netpoll.go: "
+        "netpollblock and netpollready). A goroutine that reads a socket with no data "
+        "must not block the host thread: it parks, and the poller (one selector for every "
+        "socket) wakes it when the socket is ready. A socket's poll descriptor pd (Go's "
+        "pollDesc) holds at most one goroutine waiting to read, pd.rg, and one waiting to "
+        "write, pd.wg; np.waiters counts every parked one, because the scheduler polls the "
+        "network, and checkdead spares the program, only while it is not 0; np._update(pd) "
+        "makes the selector watch exactly the directions in which someone waits. The rules: "
+        "(1) netpollblock(rt, np, pd, write) returns 'closed' at once, without parking, if "
+        "pd is being closed (pd.closing), and 'timeout' at once if its deadline (pd.rd for "
+        "reading, pd.wd for writing; None: no deadline) is not after rt.nanotime(), as "
+        "netpollcheckerr does; "
+        "(2) otherwise the running goroutine (rt.curg) is recorded in pd.rg or pd.wg, "
+        "counted in np.waiters, watched by the selector, and parked with wait reason "
+        "'IO wait'; "
+        "(3) it returns why this wait ended, which whoever woke it left in pd.rerr or "
+        "pd.werr: None for readiness, 'timeout' when a deadline's timer woke it, 'closed' "
+        "for a close (the runtime's np.unblock, Go's netpollunblock); an error left by an "
+        "earlier wait does not count; "
+        "(4) netpollready(rt, np, pd, mask, gs), for each direction in mask "
+        "(selectors.EVENT_READ, EVENT_WRITE) with a goroutine waiting, appends it to gs "
+        "(the scheduler makes them runnable), takes it off pd and out of np.waiters; other "
+        "directions keep their waiter; then the selector is updated. "
+        "Public tests call netpollready on a real poll descriptor and run netpollblock on "
+        "socket pairs inside a run (one test per rule); hidden tests run whole programs "
+        "over loopback TCP with your parts: deadlines, close, a reader and a writer on one "
+        "socket, an echo server with 20 clients and a 4 MiB message."),
     starter=STARTER,
     hints=[
-        "np._update(pd) registers, modifies or unregisters pd with the selector from pd.rg "
-        "and pd.wg: set or clear them first, then call it.",
+        "Read netpollblock and netpollready in Go 1.19's runtime/netpoll.go: a pollDesc has "
+        "one slot per direction (rg, wg), and netpollcheckerr decides, before anyone parks, "
+        "whether the wait can even start.",
+        "np._update(pd) computes the selector's interest from pd.rg and pd.wg as they are "
+        "when you call it. When must it run: before or after you set or clear them?",
         "np.waiters is how the scheduler knows someone is parked on the network: with 0 it "
-        "does not poll and may even declare a deadlock. Keep it exact: +1 per park, -1 per "
-        "goroutine you hand back in gs.",
-        "Whoever wakes a parked goroutine for a deadline or a close (the runtime's "
-        "np.unblock) clears pd.rg or pd.wg and sets pd.rerr or pd.werr: after gopark "
-        "returns, just report that field.",
+        "does not poll, and checkdead may declare a deadlock. +1 per park, -1 per goroutine "
+        "handed back in gs (np.unblock does its own -1).",
+        "netpollblock, reading: `if pd.closing: return \"closed\"`; `if pd.rd is not None "
+        "and pd.rd <= rt.nanotime(): return \"timeout\"`; `pd.rg, pd.rerr = rt.curg, "
+        "None`; `np.waiters += 1`; `np._update(pd)`; `rt.gopark(WaitReason.IO_WAIT)`; "
+        "`return pd.rerr` (writing: wd, wg, werr). netpollready, reading: `if mask & "
+        "selectors.EVENT_READ and pd.rg is not None: gs.append(pd.rg); pd.rg = None; "
+        "np.waiters -= 1`; the same for writing; then `np._update(pd)`.",
     ],
     tests=collect_tests(globals()),
     reference=_reference,

@@ -18,13 +18,13 @@ def _which(kinds, sol):
 
 @public
 def test_in_user_code_the_interrupted_frame_itself_is_armed(sol):
-    """Interrupted in user code (user <- user <- user): arm the innermost frame, the one interrupted."""
+    """When the goroutine was interrupted in user code (user <- user <- user), the innermost frame, the one interrupted, is armed."""
     expect(_which(["user", "user", "user"], sol), 2, "index of the armed frame (0 = outermost)")
 
 
 @public
 def test_inside_a_library_the_user_frame_that_called_it_is_armed(sol):
-    """Interrupted inside the standard library: arm the user frame that called it.
+    """When the goroutine was interrupted inside the standard library, the user frame that called it is armed.
 
     Its hook fires when the library call returns to it (the next bytecode
     that frame runs), which is the first safe point."""
@@ -34,7 +34,7 @@ def test_inside_a_library_the_user_frame_that_called_it_is_armed(sol):
 
 @public
 def test_a_callback_from_a_library_is_not_armed(sol):
-    """user <- package <- user: arm the outer user frame, below the package.
+    """In user <- package <- user, the outer user frame, below the package, is armed.
 
     The callback's frame is user code, but a package frame below it may
     hold a lock: from the goroutine's base upward, user frames count only
@@ -44,31 +44,33 @@ def test_a_callback_from_a_library_is_not_armed(sol):
 
 @public
 def test_no_user_frame_at_the_base_means_nothing_to_arm(sol):
-    """A goroutine running library code from its base (package <- user): None; sysmon asks again later."""
+    """A goroutine running library code from its base (package <- user) has nothing to arm: None, and sysmon asks again later."""
     expect(_which(["library", "user"], sol), None, "arm_frame result")
 
 
-@hidden
+@public
 def test_interrupted_in_the_runtime_the_user_frame_below_is_armed(sol):
-    """Interrupted in the runtime's own code (user <- user <- runtime): arm the user frame that called it."""
+    """When the goroutine was interrupted in the runtime's own code (user <- user <- runtime), the user frame that called it is armed."""
     expect(_which(["user", "user", "runtime"], sol), 1, "index of the armed frame (0 = outermost)")
 
 
-@hidden
+@public
 def test_the_goroutine_base_is_never_armed(sol):
-    """A goroutine that is the runtime's code from its base (runtime <- user): None."""
+    """A goroutine whose first frame above the base is the runtime's code
+    (runtime <- user) has no frame to arm: None.  The base frame itself is
+    never armed."""
     expect(_which(["runtime", "user"], sol), None, "arm_frame result")
 
 
 @hidden
 def test_a_deep_stack(sol):
-    """300 user frames, then the standard library: the 300th frame (index 299)."""
+    """A stack of 300 user frames, then the standard library: the 300th frame (index 299) is armed."""
     expect(_which(["user"] * 300 + ["stdlib"], sol), 299, "index of the armed frame")
 
 
 @hidden
 def test_async_mode_preempts_the_seed_program(sol):
-    """The seed's program, loop without calls, preempt="async" with your arm_frame: it terminates.
+    """The seed's program, whose loop makes no calls, terminates under preempt="async" with your arm_frame.
 
     One goroutine runs `while True: i += 1`, another prints three times,
     20 ms apart, and main waits for it. The SIGURG handler asks your
@@ -97,13 +99,8 @@ from reference_runtime.sched import Runtime
 GOROUTINE_BASE = Runtime._worker.__code__            # the code of every goroutine's bottom frame
 
 def arm_frame(rt, frame):
-    """SIGURG interrupted the running goroutine at `frame`: which frame should
-    the trace hook be armed on?  Collect the goroutine's frames, from `frame`
-    down through f_back to (not including) the base frame (f_code is
-    GOROUTINE_BASE); then, from the base upward, the frames that are user code
-    (is_user_code(f.f_code)) count until the first one that is not.  Return
-    the innermost frame that counted, or None if the first frame above the
-    base is not user code."""
+    """SIGURG interrupted the running goroutine at `frame`: the frame to arm
+    the trace hook on, or None."""
     ...
 '''
 
@@ -122,25 +119,41 @@ EXERCISE = Exercise(
     provides=["arm_frame"],
     statement=(
         "Write arm_frame(rt, frame), which the SIGURG handler calls under "
-        "preempt=\"async\" (Go 1.14+). The handler never switches goroutines itself (it may "
-        "have interrupted C code holding a lock: greenlet issue #143); it arms a trace hook on "
-        "one frame, and the switch happens when that frame runs its next bytecode. Which "
-        "frame? The innermost one that is a safe point: list the goroutine's frames from "
-        "`frame` down through f_back to the base frame (f_code is GOROUTINE_BASE, not "
-        "included); walking from the base upward, user frames (is_user_code) count until the "
-        "first frame that is not user code; return the last that counted, or None if there "
-        "is none (sysmon will ask again). Interrupted inside a library, that is the user "
-        "frame that called it, so the goroutine is preempted as soon as the call returns. "
-        "The tests build real stacks of user, library and runtime frames; the hidden ones "
-        "also run the seed's tight-loop program under preempt=\"async\" with your "
-        "arm_frame. Stuck? Read arm_frame in reference_runtime/preempt.py."),
+        "preempt=\"async\" (Go 1.14+, runtime/preempt.go and signal_unix.go doSigPreempt, "
+        "in spirit). The handler never switches goroutines itself (it may have interrupted "
+        "C code holding a lock: greenlet issue #143); it arms a trace hook on one frame, "
+        "and the switch happens when that frame runs its next bytecode. Which frame? The "
+        "rules: "
+        "(1) the armed frame is a safe point: it and every frame below it, down to the "
+        "goroutine's base (f.f_code is GOROUTINE_BASE, never armed), are user code "
+        "(is_user_code); "
+        "(2) of those, the innermost one, so the switch comes as soon as possible: "
+        "interrupted in user code, the interrupted frame itself; interrupted inside a "
+        "library or the runtime, the user frame that called it, whose hook fires as soon "
+        "as the call returns to it; "
+        "(3) user code called back by a library does not count: above the first frame that "
+        "is not user code, counting from the base, nothing is safe; "
+        "(4) None when no frame qualifies (the first frame above the base is not user "
+        "code): sysmon will ask again, as Go retries a signal that landed on an unsafe "
+        "point; "
+        "(5) the answer is the frame object itself. "
+        "Tests build real stacks of user, library and runtime frames (public: one test per "
+        "rule); hidden tests add a 300-frame stack and run the seed's tight-loop program "
+        "and a json-bound loop under preempt=\"async\" with your arm_frame."),
     starter=STARTER,
     hints=[
-        "First collect: `chain = []; f = frame; while f is not None and f.f_code is not "
-        "GOROUTINE_BASE: chain.append(f); f = f.f_back` (innermost first).",
-        "Then walk `for f in reversed(chain):` (base upward): remember f while "
-        "is_user_code(f.f_code), and `break` at the first frame that is not.",
-        "Return the frame object itself (the tests compare identity), or None.",
+        "This is safe_point (exercise 07.1) asked of every frame of the stack at once: "
+        "which frames would safe_point accept, and which of them is closest to where the "
+        "signal landed? Go's asyncPreempt, in runtime/preempt.go, wants the same: stop as "
+        "soon as it is safe.",
+        "Judging from the innermost frame outward cannot see a library frame further down; "
+        "judging from the goroutine's base upward can. You will need the frames in a list "
+        "first: f_back only goes one way.",
+        "Stop collecting at the goroutine's base frame (code objects compare by identity), "
+        "and return a frame from that list, never a copy or its code, or None.",
+        "In code: `chain = []; f = frame; while f is not None and f.f_code is not "
+        "GOROUTINE_BASE: chain.append(f); f = f.f_back`; then `best = None; for f in "
+        "reversed(chain): if not is_user_code(f.f_code): break; best = f`; `return best`.",
     ],
     tests=collect_tests(globals()),
     reference=_reference,

@@ -153,7 +153,7 @@ def test_user_code_all_the_way_down_is_a_safe_point(sol):
 
 @public
 def test_inside_the_standard_library_is_not_a_safe_point(sol):
-    """The innermost frame is in the standard library: not a safe point (it may hold a lock)."""
+    """A frame in the standard library is not a safe point: it may hold a lock."""
     got, _ = in_goroutine(["user", "stdlib"], sol.safe_point)
     expect(got, False, "safe_point(stdlib frame called from user code)")
 
@@ -170,21 +170,24 @@ def test_user_code_called_back_by_a_library_is_not_a_safe_point(sol):
 
 @public
 def test_inside_the_runtime_is_not_a_safe_point(sol):
-    """A frame of the runtime itself (its own critical sections) is never a safe point."""
+    """A frame of the runtime itself is never a safe point: it may be in the
+    middle of moving a goroutine between queues."""
     got, _ = in_goroutine(["user", "runtime"], sol.safe_point)
     expect(got, False, "safe_point(runtime frame)")
 
 
-@hidden
+@public
 def test_a_runtime_frame_deep_down_makes_it_unsafe(sol):
-    """Any non-user frame below, however deep, makes it unsafe (runtime <- user <- user <- user)."""
+    """Any frame below that is not user code, however deep, makes it unsafe: a
+    runtime frame three calls down (runtime <- user <- user <- user) gives
+    False."""
     got, _ = in_goroutine(["runtime", "user", "user", "user"], sol.safe_point)
     expect(got, False, "safe_point(runtime <- user <- user <- user)")
 
 
 @hidden
 def test_a_deep_user_stack_is_a_safe_point(sol):
-    """300 user frames: True, without hitting the recursion limit."""
+    """A stack of 300 user frames is a safe point, found without hitting the recursion limit."""
     got, _ = in_goroutine(["user"] * 300, sol.safe_point)
     expect(got, True, "safe_point(300 user frames)")
 
@@ -237,11 +240,7 @@ from reference_runtime.sched import Runtime
 GOROUTINE_BASE = Runtime._worker.__code__            # the code of every goroutine's bottom frame
 
 def safe_point(rt, frame):
-    """May the running goroutine be preempted at `frame`?
-    True if `frame` and every frame below it (frame.f_back, then its f_back, ...)
-    are user code, up to the goroutine's base frame (the first whose f_code is
-    GOROUTINE_BASE, which is not checked); False as soon as one is not
-    (this runtime, the standard library, an installed package)."""
+    """May the running goroutine be switched out at `frame`?  True or False."""
     ...
 '''
 
@@ -260,23 +259,38 @@ EXERCISE = Exercise(
     provides=["safe_point"],
     statement=(
         "Write safe_point(rt, frame): the check both preemption modes make before switching "
-        "goroutines from a hook (Go's isAsyncSafePoint plays this role for async "
-        "preemption). A Python frame is a safe point if it and every frame below it in the "
-        "goroutine are user code: walk frame, frame.f_back, ... and return False at the first "
-        "frame whose code is not user code (is_user_code(f.f_code) is False: this runtime, "
-        "the standard library or an installed package, which may hold a lock or half-built "
-        "state); return True on reaching the goroutine's base frame (f.f_code is "
-        "GOROUTINE_BASE, the runtime's worker loop, not itself checked) or the end of the "
-        "chain. The tests build real stacks of user, library and runtime frames inside a "
-        "goroutine; the hidden ones also run the seed's tight-loop program under "
-        "preempt=\"calls\" and \"async\" with your safe_point. Stuck? Read safe_point in "
-        "reference_runtime/preempt.py."),
+        "goroutines from a hook. Go asks the same question for async preemption "
+        "(Go 1.19, runtime/preempt.go isAsyncSafePoint): may the goroutine be stopped "
+        "here, with nothing half done? Here a Python frame is a safe point when it and "
+        "every frame below it in the goroutine are user code. The rules: "
+        "(1) a frame that is not user code (is_user_code(f.f_code) is False: this runtime, "
+        "which may be moving a goroutine between queues; the standard library or an "
+        "installed package, which may hold a threading lock while it calls back into user "
+        "code) makes the answer False, wherever it is below frame, however deep; "
+        "(2) the goroutine's base frame (f.f_code is GOROUTINE_BASE, the runtime's worker "
+        "loop that runs every goroutine) ends the walk and is not itself judged, nor is "
+        "anything below it; reaching it, or the end of the chain, with only user code "
+        "seen gives True; "
+        "(3) the answer is a bool, True or False. "
+        "Tests build real stacks of user, library and runtime frames inside a goroutine "
+        "(public: one test per rule); hidden tests add a 300-frame stack and run the "
+        "seed's tight-loop program under preempt=\"calls\" and \"async\" with your "
+        "safe_point, comparing your answers with the runtime's on every frame a "
+        "json-heavy loop is interrupted in."),
     starter=STARTER,
     hints=[
-        "A loop: `f = frame; while f is not None: ...; f = f.f_back`, then `return True`.",
-        "Check the base first: `if f.f_code is GOROUTINE_BASE: return True`, then "
-        "`if not is_user_code(f.f_code): return False`.",
-        "Return real booleans (True/False), not None: the tests compare with True and False.",
+        "Read isAsyncSafePoint in Go 1.19's runtime/preempt.go: Go refuses to stop a "
+        "goroutine in runtime code or where it cannot see the state. Here the same worry is "
+        "a lock held by a frame further down: which frames must you look at, and where does "
+        "the goroutine's own stack end?",
+        "frame.f_back is the caller's frame; the chain goes on below the goroutine into the "
+        "runtime's worker loop, which is runtime code. What happens to your answer if the "
+        "walk does not stop at GOROUTINE_BASE?",
+        "Code objects compare by identity, and every path must return True or False: a "
+        "bare return gives None.",
+        "In code: `f = frame`; `while f is not None:` `if f.f_code is GOROUTINE_BASE: "
+        "return True`; `if not is_user_code(f.f_code): return False`; `f = f.f_back`; "
+        "after the loop `return True`.",
     ],
     tests=collect_tests(globals()),
     reference=_reference,

@@ -62,7 +62,7 @@ def _cpu_bound(n, seconds):
 
 @public
 def test_a_fresh_runtime_with_four_idle_ps(sol):
-    """A Runtime with 4 Ps before anything runs, at t=0."""
+    """A Runtime with 4 Ps before anything runs, at t=0, prints four idle Ps, one thread (sysmon's) and empty queues."""
     rt = _fresh(4)
     expect(sol.schedtrace_line(rt, 0.0),
            "SCHED 0ms: gomaxprocs=4 idleprocs=4 threads=1 spinningthreads=0 idlethreads=0 "
@@ -96,14 +96,16 @@ def test_local_queues_count_the_ring_but_not_runnext(sol):
 
 @public
 def test_every_line_of_eight_cpu_bound_goroutines_on_two_ps(sol):
-    """8 goroutines doing work(0.05) on 2 Ps, then a sleep: a line every 20 ms."""
+    """Every line (one each 20 ms) of 8 goroutines doing work(0.05) on 2 Ps, then a sleep, matches Go's."""
     ref, mine = _lines_of_a_run(sol, _cpu_bound(8, 0.05), gomaxprocs=2, seed=1, schedtrace=20)
     expect(mine, ref, "the lines of the run")
 
 
-@hidden
+@public
 def test_threads_blocked_in_system_calls_are_counted(sol):
-    """Goroutines in blocking system calls hold Ms: threads and idlethreads grow."""
+    """Goroutines in blocking system calls hold Ms, which threads counts as
+    Go's mcount() does; the Ms they leave behind when the calls return are
+    idle (idlethreads): every line of the run matches Go's."""
     import time
 
     from reference_runtime import WaitGroup, go, syscall, work
@@ -127,7 +129,7 @@ def test_threads_blocked_in_system_calls_are_counted(sol):
 
 @hidden
 def test_four_ps_with_busy_local_queues(sol):
-    """A producer spawning 200 short goroutines on 4 Ps fills the local queues."""
+    """Every line of a producer spawning 200 short goroutines on 4 Ps, which fills the local queues, matches Go's."""
     from reference_runtime import WaitGroup, chan, go, sleep, work
 
     def main():
@@ -154,7 +156,7 @@ def test_four_ps_with_busy_local_queues(sol):
 
 @hidden
 def test_gomaxprocs_changed_during_the_run(sol):
-    """GOMAXPROCS goes from 1 to 3 during the run: the line follows allp."""
+    """GOMAXPROCS goes from 1 to 3 during the run: every line follows the Ps there are at its time."""
     from reference_runtime import WaitGroup, go, gomaxprocs, work
 
     def main():
@@ -194,25 +196,39 @@ EXERCISE = Exercise(
     provides=["schedtrace_line"],
     statement=(
         "Write schedtrace_line(rt, t): the line Go prints every N ms under "
-        "GODEBUG=schedtrace=N (runtime/proc.go, schedtrace), for the Runtime rt "
-        "(reference_runtime/sched.py) t seconds after the program started. Its fields, in "
-        "Go's order: the time in whole milliseconds (rounded down); gomaxprocs, the number of "
-        "Ps; idleprocs, the Ps on the idle list; threads, every M started so far plus "
-        "sysmon's thread (Go's mcount()); spinningthreads, Ms looking for work; idlethreads, "
-        "Ms parked on the idle list; runqueue, the length of the global run queue; then, in "
-        "brackets, the length of each P's local ring, separated by spaces. The tests compare "
-        "your line with the reference's for hand-built states and at every line of whole "
-        "runs under the virtual clock."),
+        "GODEBUG=schedtrace=N (Go 1.19, runtime/proc.go schedtrace), for the Runtime rt "
+        "(reference_runtime/sched.py; Runtime.__init__ lists its fields) t seconds after "
+        "the program started. It must be Go's line, field for field, as the starter's "
+        "docstring lays it out: "
+        "(1) the time in whole milliseconds, rounded down (Go prints nanoseconds / 1e6 as "
+        "an integer); "
+        "(2) gomaxprocs, the number of Ps now, and idleprocs, the Ps on the idle list "
+        "(sched.npidle); "
+        "(3) threads, every M started so far, those blocked in system calls and idle ones "
+        "included, plus sysmon's own thread, which has no M here (Go's mcount() counts "
+        "sysmon's M); "
+        "(4) spinningthreads, the Ms spinning for work (sched.nmspinning), and idlethreads, "
+        "the Ms parked on the idle list (sched.nmidle); "
+        "(5) runqueue, the length of the global run queue only; "
+        "(6) in brackets, each P's local queue length separated by spaces, which Go "
+        "computes as runqtail - runqhead: the G in runnext is not counted. "
+        "The tests compare your line with the reference's for hand-built states and at "
+        "every line of whole runs under the virtual clock (public: one test per rule; "
+        "hidden: busier runs and GOMAXPROCS changed during a run)."),
     starter=STARTER,
     hints=[
-        "The Runtime's fields: rt.gomaxprocs, rt.npidle, rt.allm (every M), rt.nmspinning, "
-        "rt.midle (idle Ms), rt.runq (the global queue), rt.allp (the Ps).",
-        "threads is len(rt.allm) + 1: the +1 is sysmon, which runs on its own thread without "
-        "a P.",
-        "A P's local queue length is p.runqtail - p.runqhead, exactly what Go prints: the G "
-        "in p.runnext is not counted.",
-        "The time: int(t * 1000) ms. The brackets: '[' + ' '.join(lengths) + ']', with one "
-        "space before '['.",
+        "Read schedtrace in Go 1.19's runtime/proc.go: one print call, whose arguments "
+        "name the scheduler's counters (sched.npidle, mcount(), sched.nmspinning, "
+        "sched.nmidle, sched.runqsize) and then each P's t - h. Find the Runtime field that "
+        "holds each of them.",
+        "Two counts are easy to get wrong: runnext is outside the ring Go measures, and "
+        "sysmon runs on a thread of its own that no M here stands for.",
+        "The format: one space between fields, one space before the brackets, spaces "
+        "between the P counts; the time is truncated, not rounded.",
+        "In code: `queues = \" \".join(str(p.runqtail - p.runqhead) for p in rt.allp)`; "
+        "`f\"SCHED {int(t * 1000)}ms: gomaxprocs={rt.gomaxprocs} idleprocs={rt.npidle} "
+        "threads={len(rt.allm) + 1} spinningthreads={rt.nmspinning} "
+        "idlethreads={len(rt.midle)} runqueue={len(rt.runq)} [{queues}]\"`.",
     ],
     tests=collect_tests(globals()),
     reference=_reference,

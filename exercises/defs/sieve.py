@@ -31,19 +31,20 @@ def _primes_and_goroutines(sol, n, procs=1):
 
 @public
 def test_generate_sends_2_3_4_and_so_on(sol):
-    """generate(ch) in a goroutine: the first six values received are 2 to 7."""
+    """generate(ch) in a goroutine sends 2, 3, 4, ... and does not stop: the
+    first 1,000 values received are 2 to 1001."""
     from reference_runtime import chan, go
 
     def main():
         ch = chan()
         go(sol.generate, ch)
-        return [ch.recv() for _ in range(6)]
-    expect(_run(main), [2, 3, 4, 5, 6, 7], "values received from generate")
+        return [ch.recv() for _ in range(1000)]
+    expect(_run(main), list(range(2, 1002)), "values received from generate")
 
 
 @public
 def test_filter_drops_the_multiples_of_its_prime(sol):
-    """filter(inp, out, 3) fed 2..12 passes on 2, 4, 5, 7, 8, 10, 11, in order."""
+    """filter(inp, out, 3) fed 2..12 passes on 2, 4, 5, 7, 8, 10 and 11, in order: the numbers 3 does not divide."""
     from reference_runtime import chan, go
 
     def main():
@@ -60,16 +61,15 @@ def test_filter_drops_the_multiples_of_its_prime(sol):
 
 @public
 def test_the_first_25_primes(sol):
-    """primes(25) on one P: 2, 3, 5, ... 97, as the Go tour's sieve prints them."""
+    """primes(25) on one P returns the first 25 primes, 2, 3, 5, ... 97, as the Go sieve prints them."""
     ps, _ = _primes_and_goroutines(sol, 25)
     expect(ps, FIRST_PRIMES, "primes(25)")
 
 
 @public
 def test_a_goroutine_per_prime(sol):
-    """After primes(25), at least 26 goroutines exist: main and a filter per prime.
-
-    (And the generator: every one of them parked on a channel.)"""
+    """After primes(25), at least 26 goroutines exist: main, the generator
+    and a filter per prime, every one of them but main parked on a channel."""
     _, ng = _primes_and_goroutines(sol, 25)
     if ng < 26:
         expect(ng, "at least 26 (main, the generator, 25 filters)",
@@ -78,7 +78,7 @@ def test_a_goroutine_per_prime(sol):
 
 @hidden
 def test_the_100th_prime_on_four_ps(sol):
-    """primes(100) on 4 Ps: the 100th prime is 541, and the list is the same as on one P."""
+    """primes(100) on 4 Ps ends with the 100th prime, 541, and begins as on one P."""
     ps, ng = _primes_and_goroutines(sol, 100, procs=4)
     expect(ps[-1], 541, "primes(100)[-1]")
     expect(ps[:25], FIRST_PRIMES, "the first 25 of primes(100)")
@@ -87,7 +87,7 @@ def test_the_100th_prime_on_four_ps(sol):
 
 @hidden
 def test_one_prime_and_none(sol):
-    """primes(1) is [2]; primes(0) is []."""
+    """primes(1) is [2] and primes(0) is []."""
     expect(_primes_and_goroutines(sol, 1)[0], [2], "primes(1)")
     expect(_primes_and_goroutines(sol, 0)[0], [], "primes(0)")
 
@@ -110,13 +110,11 @@ def generate(ch):
     ...
 
 def filter(inp, out, prime):
-    """Receive numbers from inp forever; send on out those that prime does not divide."""
+    """Pass on from inp to out the numbers that prime does not divide, forever."""
     ...
 
 def primes(n):
-    """The first n primes. Start a goroutine running generate on a new channel; then n
-    times: receive a prime from the current channel, make a new channel, start a goroutine
-    filter(current, new, prime), and make the new channel the current one."""
+    """The first n primes, found by a chain of filter goroutines, one per prime."""
     ...
 '''
 
@@ -159,20 +157,36 @@ EXERCISE = Exercise(
     provides=["generate", "filter", "primes"],
     statement=(
         "Write the concurrent prime sieve, the Go program shown above, with gokernel's go "
-        "and chan: generate(ch) sends 2, 3, 4, ... forever; filter(inp, out, prime) passes "
-        "on the numbers that prime does not divide; primes(n) returns the first n primes, "
-        "starting a filter goroutine for each prime it finds, chained after the previous "
-        "one by a new unbuffered channel. The tests run your functions inside a program on "
-        "the reference runtime (virtual clock; one P, then two and four) and check the "
-        "values, and that a goroutine was started for each prime."),
+        "and chan. The rules: "
+        "(1) generate(ch) sends 2, 3, 4, ... on ch, forever (it is only ever stopped by "
+        "the program ending); "
+        "(2) filter(inp, out, prime) passes on from inp to out, in order and forever, the "
+        "numbers that prime does not divide; "
+        "(3) primes(n) returns the first n primes, in order; "
+        "(4) it finds them with a goroutine per prime: every number leaving the chain of "
+        "filters is a prime (it survived division by every smaller prime), and each prime "
+        "found starts a new filter goroutine for itself, reading from the end of the "
+        "chain, whose output channel becomes the new end. Each goroutine costs a few "
+        "kilobytes and parks on a channel while it waits: Go's point is that a goroutine "
+        "per stage is cheap. "
+        "The tests run your functions inside programs on the reference runtime (virtual "
+        "clock; public on one P, one test per rule; hidden ones on two and four Ps, "
+        "several seeds, primes(0), primes(1) and primes(100))."),
     starter=STARTER,
     hints=[
-        "generate: i = 2, then loop forever: ch.send(i); i += 1.",
-        "filter: loop forever: i = inp.recv(); if i % prime: out.send(i).",
-        "primes: ch = chan(); go(generate, ch); then for each of the n primes: "
-        "prime = ch.recv(); keep it; ch1 = chan(); go(filter, ch, ch1, prime); ch = ch1.",
+        "Read the Go program above once more, or the sieve in the Go tour and in Go's "
+        "source tree (test/chan/sieve1.go): generate and filter are loops that never "
+        "end; primes is the main loop that grows the chain.",
+        "After a prime p is received, the next number to come out of the chain must have "
+        "passed p's filter as well. Which channel does primes read from next, and who "
+        "writes to it?",
         "primes returns while the generator and the filters are still parked on their "
-        "channels: that is expected (Go abandons them too when main returns).",
+        "channels: that is expected (Go abandons them too when main returns). If the "
+        "verdict reports a deadlock, read which goroutine waits on what.",
+        "In code: generate `i = 2; while True: ch.send(i); i += 1`; filter `while True: "
+        "i = inp.recv(); if i % prime != 0: out.send(i)`; primes `ch = chan(); "
+        "go(generate, ch)`, then n times `prime = ch.recv()`, keep it, `ch1 = chan(); "
+        "go(filter, ch, ch1, prime); ch = ch1`.",
     ],
     tests=collect_tests(globals()),
     reference=_reference,

@@ -92,26 +92,28 @@ def test_runnext_stays_when_the_ring_has_gs(sol):
     expect(_ring(victim), [3, 4], "victim's ring")
 
 
-@hidden
+@public
 def test_stealing_works_across_the_end_of_the_ring(sol):
     """Stealing works across the end of the ring (slots are positions modulo 256).
 
-    head and tail only grow: a victim whose ring runs from position 250 to
-    261 (11 Gs) loses 6 of them."""
+    head and tail only grow: a victim whose ring runs from position 253 to
+    263 (11 Gs) loses 6 of them, from positions 253 to 258, that is slots
+    253, 254, 255, 0, 1 and 2."""
     rt, p, victim = _setup()
-    _fill(victim, _gs(11), head=250)
+    _fill(victim, _gs(11), head=253)
     g = sol.runqsteal(rt, p, victim, False)
     expect(_goid(g), 6, "the G runqsteal returns")
     expect(_ring(p), [1, 2, 3, 4, 5], "thief's ring")
     expect(_ring(victim), [7, 8, 9, 10, 11], "victim's ring")
-    expect((victim.runqhead, victim.runqtail), (256, 261), "victim's (runqhead, runqtail)")
+    expect((victim.runqhead, victim.runqtail), (259, 264), "victim's (runqhead, runqtail)")
 
 
-@hidden
+@public
 def test_stolen_slots_are_cleared(sol):
     """The victim's slots that were stolen from hold None afterwards.
 
-    A stale reference would keep a dead G alive."""
+    A stale reference would keep a dead G alive (Go's ring holds guintptrs
+    the garbage collector does not see; Python's would)."""
     rt, p, victim = _setup()
     gs = _gs(8)
     _fill(victim, gs)
@@ -120,18 +122,7 @@ def test_stolen_slots_are_cleared(sol):
     expect(sorted(left), [5, 6, 7, 8], "Gs still referenced by the victim's slots")
 
 
-@hidden
-def test_a_full_ring_loses_half(sol):
-    """256 Gs in the victim's ring: 128 are stolen, 127 go to the thief's ring."""
-    rt, p, victim = _setup()
-    _fill(victim, _gs(256))
-    g = sol.runqsteal(rt, p, victim, False)
-    expect(_goid(g), 128, "the G runqsteal returns")
-    expect(_ring(p), list(range(1, 128)), "thief's ring")
-    expect(_ring(victim), list(range(129, 257)), "victim's ring")
-
-
-@hidden
+@public
 def test_a_steal_is_recorded_in_the_trace(sol):
     """A steal is recorded in the trace: ("steal", p, g, n, victim.id).
 
@@ -149,6 +140,17 @@ def test_a_steal_is_recorded_in_the_trace(sol):
     events.clear()
     sol.runqsteal(rt, p, rt.allp[1], False)
     expect([e.kind for e in events], [], "events recorded for a steal that found nothing")
+
+
+@hidden
+def test_a_full_ring_loses_half(sol):
+    """A full ring of 256 Gs loses 128: 127 go to the thief's ring and the 128th is returned."""
+    rt, p, victim = _setup()
+    _fill(victim, _gs(256))
+    g = sol.runqsteal(rt, p, victim, False)
+    expect(_goid(g), 128, "the G runqsteal returns")
+    expect(_ring(p), list(range(1, 128)), "thief's ring")
+    expect(_ring(victim), list(range(129, 257)), "victim's ring")
 
 
 def _spawn_program(n, cost, spawn_cost):
@@ -208,15 +210,8 @@ STARTER = '''\
 RUNQ_SIZE = 256
 
 def runqsteal(rt, p, victim, steal_runnext):
-    """P p has nothing to run: steal from P victim's run queue.
-    Take half of the Gs in victim's ring, rounded up, from its head
-    (positions victim.runqhead .. victim.runqtail-1, slot = position % 256;
-    set each slot you empty to None and advance victim.runqhead).
-    If the ring is empty and steal_runnext is True, take victim.runnext instead.
-    Return the last G taken (p runs it now) after putting the others, oldest
-    first, on p's ring with rt.runqput(rt, p, g, False); return None if
-    there was nothing to take.  If rt.tracing, record the steal with
-    rt.trace_event("steal", p, g, n, victim.id), n = the number of Gs taken."""
+    """P p has nothing to run: steal work from P victim's run queue.
+    Return the G p runs now, or None if there was nothing to take."""
     ...
 '''
 
@@ -234,28 +229,44 @@ EXERCISE = Exercise(
     points=10,
     provides=["runqsteal"],
     statement=(
-        "Write Go's runqsteal (runtime/proc.go, with its helper runqgrab): an idle P p takes "
-        "work from another P, the victim. It grabs half of the Gs in the victim's ring, "
-        "rounded up (n - n//2), from the head, clearing their slots; if the ring is empty "
-        "and steal_runnext is True (stealWork's last pass), it takes the victim's runnext "
-        "instead. runqsteal(rt, p, victim, steal_runnext) returns the last G grabbed, which "
-        "p runs at once, and puts the others on p's ring (rt.runqput(rt, p, g, False)), "
-        "oldest first; it returns None when there was nothing to take. With rt.tracing, "
-        "record rt.trace_event(\"steal\", p, g, n, victim.id). The public tests build Ps "
-        "by hand; the hidden ones also run whole programs on 4 Ps with your runqsteal "
-        "inside the scheduler. Stuck? Read runqgrab and runqsteal in "
-        "reference_runtime/runq.py."),
+        "Write Go's runqsteal (Go 1.19, runtime/proc.go runqsteal and its helper "
+        "runqgrab): an idle P p takes work from another P, the victim, so that no P idles "
+        "while another has a queue. runqsteal(rt, p, victim, steal_runnext) returns the G "
+        "p runs at once, or None when there was nothing to take. The rules: "
+        "(1) it takes half of the Gs in the victim's ring, rounded up (runqgrab's "
+        "n - n/2: 5 -> 3, 1 -> 1), from the head, the oldest, leaving the rest; the ring "
+        "is positions runqhead .. runqtail-1 that only grow, in slots position % 256, so "
+        "a steal works across the end of the array; "
+        "(2) the slots taken are cleared (None) and victim.runqhead moves past them; "
+        "(3) runnext is taken only when steal_runnext is True (stealWork's last pass) and "
+        "the ring is empty: a G in runnext is about to run on its own P, so it is the "
+        "thief's last resort; then victim.runnext is cleared; "
+        "(4) the last G taken is returned, and the others go on p's ring, oldest first, "
+        "through rt.runqput(rt, p, g, False); "
+        "(5) with rt.tracing, a steal that took n Gs records rt.trace_event(\"steal\", "
+        "p, g, n, victim.id) (the notebook's timeline draws steals from it); a steal that "
+        "took nothing records nothing. "
+        "Public tests build Ps by hand, one test per rule; hidden tests add a full ring and "
+        "whole programs on 4 Ps with your runqsteal in the scheduler, which must make Go's "
+        "choices run for run."),
     starter=STARTER,
     hints=[
-        "n = victim.runqtail - victim.runqhead is the number of Gs in the ring; "
-        "take n - n // 2 of them (5 -> 3, 1 -> 1, 0 -> 0).",
-        "The Gs to take are at positions victim.runqhead + i for i in range(k), in slots "
-        "victim.runq[(victim.runqhead + i) % 256]; set each to None, then add k to "
-        "victim.runqhead.",
-        "Only when k == 0: if steal_runnext and victim.runnext is not None, take it "
-        "(and set victim.runnext = None) as a batch of one.",
-        "g = batch.pop() is the G to return; the rest go to p with rt.runqput(rt, p, g2, False) "
-        "in order.",
+        "Read runqgrab in Go 1.19's runtime/proc.go: it counts the Gs between head and "
+        "tail, takes half of them, rounded up, from the head, and looks at runnext only "
+        "when the ring is empty and stealRunNextG is set. runqsteal then keeps the last G "
+        "grabbed for itself.",
+        "head and tail count positions, not slots: which expression turns position "
+        "runqhead + i into an index of victim.runq? And what should that slot hold once "
+        "its G has left?",
+        "The order on p's ring matters (the scheduler's choices are compared with Go's): "
+        "the Gs taken stay in the order they had on the victim, and the last one is the "
+        "one returned.",
+        "In code: `n = victim.runqtail - victim.runqhead; n -= n // 2`; take "
+        "`victim.runq[(victim.runqhead + i) % RUNQ_SIZE]` for i in range(n), setting each "
+        "slot to None, then `victim.runqhead += n`; if nothing was taken and "
+        "steal_runnext and victim.runnext is not None, take it and clear it; "
+        "`g = batch.pop()`; `rt.runqput(rt, p, g2, False)` for the rest; the trace event "
+        "with n = len(batch) + 1; return g.",
     ],
     tests=collect_tests(globals()),
     reference=_reference,

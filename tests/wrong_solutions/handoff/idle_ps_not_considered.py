@@ -1,0 +1,16 @@
+"""Only spinning Ms count as someone looking, breaking 'no spinning M and no idle P: start a spinning M' (an idle P elsewhere means no help is needed)."""
+def handoffp(rt, p):
+    # local or global work: start an M for p straight away
+    if not p.runqempty() or rt.runq:
+        rt.startm(p, False)
+        return
+    # no one is spinning or idle: someone must look for work that may appear
+    if rt.nmspinning == 0:
+        rt.nmspinning += 1
+        rt.startm(p, True)
+        return
+    # our help is not needed: p goes idle
+    p.m = None
+    if rt.tracing:
+        rt.trace_event("proc_stop", p, None)
+    rt._pidleput(p)

@@ -1,0 +1,16 @@
+"""A P with work gets a spinning M, breaking 'a P with work gets a plain M at once: startm(p, False)'."""
+def handoffp(rt, p):
+    # local or global work: start an M for p straight away
+    if not p.runqempty() or rt.runq:
+        rt.startm(p, True)
+        return
+    # no one is spinning or idle: someone must look for work that may appear
+    if rt.nmspinning + rt.npidle == 0:
+        rt.nmspinning += 1
+        rt.startm(p, True)
+        return
+    # our help is not needed: p goes idle
+    p.m = None
+    if rt.tracing:
+        rt.trace_event("proc_stop", p, None)
+    rt._pidleput(p)

@@ -1,0 +1,6 @@
+"""The local queues are separated by commas, breaking 'each P's local queue, separated by spaces'."""
+def schedtrace_line(rt, t):
+    queues = ",".join(str(p.runqtail - p.runqhead) for p in rt.allp)   # runnext not counted
+    return (f"SCHED {int(t * 1000)}ms: gomaxprocs={rt.gomaxprocs} idleprocs={rt.npidle} "
+            f"threads={len(rt.allm) + 1} spinningthreads={rt.nmspinning} "
+            f"idlethreads={len(rt.midle)} runqueue={len(rt.runq)} [{queues}]")

@@ -1,0 +1,6 @@
+"""The time is rounded to the nearest millisecond, breaking 'whole milliseconds, rounded down' (Go divides nanoseconds by 1e6)."""
+def schedtrace_line(rt, t):
+    queues = " ".join(str(p.runqtail - p.runqhead) for p in rt.allp)   # runnext not counted
+    return (f"SCHED {round(t * 1000)}ms: gomaxprocs={rt.gomaxprocs} idleprocs={rt.npidle} "
+            f"threads={len(rt.allm) + 1} spinningthreads={rt.nmspinning} "
+            f"idlethreads={len(rt.midle)} runqueue={len(rt.runq)} [{queues}]")

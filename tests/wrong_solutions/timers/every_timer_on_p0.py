@@ -1,0 +1,38 @@
+"""addtimer puts every timer on P0's heap, breaking 'the timer goes on the current P's heap (rt.curp)'.
+
+Go's addtimer adds to the current P so that the P that will wait for it owns it."""
+import heapq
+
+
+def addtimer(rt, t, when):
+    rt.timer_seq += 1
+    t.seq = rt.timer_seq
+    t.when = when
+    p = rt.allp[0]
+    t.p = p
+    heapq.heappush(p.timers, (when, t.seq, t))
+
+
+def deltimer(rt, t):
+    if t.seq < 0:
+        return False
+    t.seq = -1          # the heap entry goes stale; run_timers drops it
+    return True
+
+
+def run_timers(rt, p):
+    now = rt.nanotime()
+    ts = p.timers
+    while ts and ts[0][0] <= now:
+        when, seq, t = heapq.heappop(ts)
+        if t.seq != seq:
+            continue                        # stopped or reset since this entry was pushed
+        if t.period > 0:
+            missed = int((now - when) / t.period)
+            t.when = when + t.period * (1 + missed)
+            rt.timer_seq += 1
+            t.seq = rt.timer_seq
+            heapq.heappush(ts, (t.when, t.seq, t))
+        else:
+            t.seq = -1
+        t.f(t.arg)

@@ -1,0 +1,34 @@
+"""run_timers fires every due entry without checking its seq, breaking 'stale entries are dropped unfired' (a stopped or reset timer fires)."""
+import heapq
+
+
+def addtimer(rt, t, when):
+    rt.timer_seq += 1
+    t.seq = rt.timer_seq
+    t.when = when
+    p = rt.curp if rt.curp is not None else rt.allp[0]
+    t.p = p
+    heapq.heappush(p.timers, (when, t.seq, t))
+
+
+def deltimer(rt, t):
+    if t.seq < 0:
+        return False
+    t.seq = -1          # the heap entry goes stale; run_timers drops it
+    return True
+
+
+def run_timers(rt, p):
+    now = rt.nanotime()
+    ts = p.timers
+    while ts and ts[0][0] <= now:
+        when, seq, t = heapq.heappop(ts)
+        if t.period > 0:
+            missed = int((now - when) / t.period)
+            t.when = when + t.period * (1 + missed)
+            rt.timer_seq += 1
+            t.seq = rt.timer_seq
+            heapq.heappush(ts, (t.when, t.seq, t))
+        else:
+            t.seq = -1
+        t.f(t.arg)
