@@ -363,6 +363,10 @@ def test_two_learners_on_one_hub_work_apart_get_the_course_update_and_are_graded
         hub = hubharness.Hub(ROOT, [a, b])
         hub.start()
         _log(f"hub ready on {hub.base} in {time.monotonic() - t0:.1f} s")
+        # the class's configuration runs the idle culler as a hub service
+        culler = hub.api("GET", "/services")["idle-culler"]
+        assert culler["pid"] and hubharness.alive(culler["pid"]), culler
+        hub.remember()
         changes = {}
         out = asyncio.run(drive(hub, a, b, url, lambda: changes.update(update_course(repo))))
         _log(f"both learners done at {time.monotonic() - t0:.1f} s")

@@ -6,10 +6,11 @@ What it starts, and stops (by process id, even when the test fails):
   ``-K HOME_MODE=0700``, as ``/etc/login.defs`` should say on a class
   machine), each with a password; removed with ``userdel --remove``, after
   every process of theirs is gone;
-* JupyterHub (PyPI ``jupyterhub``) with its default authenticator, PAM (the
-  accounts' own passwords), and its default spawner, LocalProcessSpawner:
-  each learner's single-user JupyterLab runs as that learner, in their
-  home; ``configurable-http-proxy`` (npm) in front, started by the hub.
+* JupyterHub (PyPI ``jupyterhub``) configured by the class's own file,
+  ``docs/classroom/jupyterhub_config.py``: PAM (the accounts' own
+  passwords), LocalProcessSpawner (each learner's single-user JupyterLab
+  runs as that learner, in their home), the idle culler as a hub service;
+  ``configurable-http-proxy`` (npm) in front, started by the hub.
 
 The learners' servers must be able to run the interpreter and import the
 project.  On a real hub they can: the environment is installed where every
@@ -41,6 +42,8 @@ import urllib.error
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+CLASS_CONFIG = os.path.join(ROOT, "docs", "classroom", "jupyterhub_config.py")
 
 
 def missing_requirements() -> str | None:
@@ -250,10 +253,13 @@ def namespace_script(needs: list[str], stage: str) -> str | None:
 # the hub
 
 HUB_CONFIG = """\
-# JupyterHub for tests/test_hub.py (written by tests/hub/hubharness.py)
+# JupyterHub for tests/test_hub.py (written by tests/hub/hubharness.py): the
+# class's configuration, docs/classroom/jupyterhub_config.py, plus loopback
+# ports, a state folder, the class list and an instructor token
 import json
 settings = json.loads({settings!r})
 c = get_config()  # noqa: F821
+load_subconfig(settings["class_config"])  # noqa: F821
 c.JupyterHub.ip = "127.0.0.1"
 c.JupyterHub.port = settings["port"]
 c.JupyterHub.hub_ip = "127.0.0.1"
@@ -265,19 +271,11 @@ c.JupyterHub.db_url = "sqlite:///" + settings["state"] + "/jupyterhub.sqlite"
 c.JupyterHub.cookie_secret_file = settings["state"] + "/cookie_secret"
 c.JupyterHub.cleanup_servers = True
 c.JupyterHub.cleanup_proxy = True
-# the learners log in with their own system passwords (PAM)
-c.JupyterHub.authenticator_class = "pam"
-c.PAMAuthenticator.open_sessions = False
 c.Authenticator.allowed_users = set(settings["learners"])
 # the instructor's token: a service allowed to manage the learners' servers
-c.JupyterHub.services = [{{"name": "instructor", "api_token": settings["token"]}}]
-c.JupyterHub.load_roles = [{{"name": "instructor", "services": ["instructor"],
-                            "scopes": ["admin:users", "admin:servers", "list:users"]}}]
-# each learner's JupyterLab runs as that learner, in their home
-c.JupyterHub.spawner_class = "localprocess"
-c.Spawner.cmd = [settings["singleuser"]]
-c.Spawner.default_url = "/lab"
-c.Spawner.notebook_dir = "~"
+c.JupyterHub.services.append({{"name": "instructor", "api_token": settings["token"]}})
+c.JupyterHub.load_roles.append({{"name": "instructor", "services": ["instructor"],
+                                "scopes": ["admin:users", "admin:servers", "list:users"]}})
 c.Spawner.environment = settings["environment"]
 c.Spawner.args = settings["args"]
 c.Spawner.start_timeout = 120
@@ -303,12 +301,10 @@ class Hub:
         self._log = None
 
     def config(self) -> str:
-        singleuser = os.path.join(os.path.dirname(sys.executable), "jupyterhub-singleuser")
         settings = {
             "port": self.port, "hub_port": free_port(), "proxy_api_port": free_port(),
-            "state": self.state, "token": self.token,
+            "state": self.state, "token": self.token, "class_config": CLASS_CONFIG,
             "learners": [u.name for u in self.learners],
-            "singleuser": singleuser,
             "environment": {"PYTHONPATH": self.project_root,
                             "JUPYTER_PLATFORM_DIRS": "1"},
             "args": ["--LabApp.expose_app_in_browser=True",
