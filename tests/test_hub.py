@@ -20,7 +20,8 @@ what is started and how it is stopped):
    the link again: the update arrives and A's answer, output and
    ``my_runtime/`` are untouched;
 6. the instructor collects both homes and grades them with ``python -m
-   exercises grade``: A earns runq's points and not greuse's, B the reverse.
+   exercises grade``: A earns runq's points and not greuse's, B the reverse;
+   each learner's feedback goes back into their home, readable by them only.
 
 Everything started (users, hub, proxy, servers, kernels, the browser) is
 stopped even when the test fails, and the test checks that no process of
@@ -364,9 +365,10 @@ def test_two_learners_on_one_hub_work_apart_get_the_course_update_and_are_graded
         hub.start()
         _log(f"hub ready on {hub.base} in {time.monotonic() - t0:.1f} s")
         # the class's configuration runs the idle culler as a hub service
-        culler = hub.api("GET", "/services")["idle-culler"]
-        assert culler["pid"] and hubharness.alive(culler["pid"]), culler
+        assert hub.api("GET", "/services/idle-culler")["name"] == "idle-culler"
         hub.remember()
+        assert any("jupyterhub_idle_culler" in hubharness.cmdline(p) for p in hub.seen), \
+            "the idle culler is not running"
         changes = {}
         out = asyncio.run(drive(hub, a, b, url, lambda: changes.update(update_course(repo))))
         _log(f"both learners done at {time.monotonic() - t0:.1f} s")
@@ -419,10 +421,12 @@ def test_two_learners_on_one_hub_work_apart_get_the_course_update_and_are_graded
             "B never pulled the update: B's home must not have it"
 
         # -- the instructor collects both homes and grades them
+        # (docs/CLASSROOM.md's commands: cp -a keeps a symlink a link, never what it points at)
         subs = tmp_path / "submissions"
+        subs.mkdir()
         for u in (a, b):
-            shutil.copytree(os.path.join(u.home, HOME_DIR), subs / u.name, symlinks=True,
-                            ignore=shutil.ignore_patterns(".git"))
+            subprocess.run(["cp", "-a", os.path.join(u.home, HOME_DIR), str(subs / u.name)],
+                           check=True)
         grades, feedback = tmp_path / "grades.csv", tmp_path / "feedback"
         g = subprocess.run([sys.executable, "-m", "exercises", "grade", str(subs), "--csv",
                             str(grades), "--feedback", str(feedback), "--only", "runq", "greuse"],
@@ -432,6 +436,16 @@ def test_two_learners_on_one_hub_work_apart_get_the_course_update_and_are_graded
         assert float(rows[a.name]["runq"]) == 10 and float(rows[a.name]["greuse"]) == 0
         assert float(rows[b.name]["greuse"]) == 5 and float(rows[b.name]["runq"]) == 0
         assert (feedback / f"{a.name}.md").exists() and (feedback / f"{b.name}.md").exists()
+
+        # -- feedback handed back: each learner reads their own, not the other's
+        for u in (a, b):
+            subprocess.run(["install", "-o", u.name, "-g", u.name, "-m", "0600",
+                            str(feedback / f"{u.name}.md"),
+                            os.path.join(u.home, "goroutines-course-feedback.md")], check=True)
+        mine = a.run("cat", os.path.join(a.home, "goroutines-course-feedback.md"))
+        assert mine.returncode == 0 and f"# Feedback for {a.name}" in mine.stdout
+        theirs = a.run("cat", os.path.join(b.home, "goroutines-course-feedback.md"))
+        assert theirs.returncode != 0 and "Permission denied" in theirs.stderr
     finally:
         if hub is not None:
             leftovers += hub.stop()

@@ -110,6 +110,14 @@ def processes_of(uid: int) -> set[int]:
     return {p for p, (_pp, u) in _proc_table().items() if u == uid}
 
 
+def cmdline(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
 def alive(pid: int) -> bool:
     return pid in _proc_table()
 
@@ -275,7 +283,8 @@ c.Authenticator.allowed_users = set(settings["learners"])
 # the instructor's token: a service allowed to manage the learners' servers
 c.JupyterHub.services.append({{"name": "instructor", "api_token": settings["token"]}})
 c.JupyterHub.load_roles.append({{"name": "instructor", "services": ["instructor"],
-                                "scopes": ["admin:users", "admin:servers", "list:users"]}})
+                                "scopes": ["admin:users", "admin:servers", "list:users",
+                                           "read:services"]}})
 c.Spawner.environment = settings["environment"]
 c.Spawner.args = settings["args"]
 c.Spawner.start_timeout = 120
