@@ -238,9 +238,11 @@ os._exit(0)
 """
 
 
-def vet(path: str, provides: list[str], timeout: float = VET_TIMEOUT) -> str:
-    """Import a file in a fresh Python process with a time limit; "" if it
-    loads and defines ``provides``, else what went wrong, in a few words."""
+def vet(path: str, provides: list[str], timeout: float | None = None) -> str:
+    """Import a file in a fresh Python process with a time limit (default
+    ``VET_TIMEOUT``); "" if it loads and defines ``provides``, else what went
+    wrong, in a few words."""
+    timeout = VET_TIMEOUT if timeout is None else timeout
     try:
         p = subprocess.run([sys.executable, "-c", _VET, path, json.dumps(list(provides))],
                            capture_output=True, text=True, timeout=timeout,
