@@ -119,10 +119,12 @@ def next_hint(exercise) -> tuple[int, str | None]:
 
 
 def course_table() -> dict:
-    """Every exercise's kind, label and functions, in course order (written
-    into the manifest, so gokernel needs no grader to read the folder)."""
+    """Every exercise's kind, label, functions, points and title, in course
+    order (written into the manifest, so gokernel needs no grader to read
+    the folder)."""
     from .core import registry
-    return {e.id: {"kind": e.kind, "label": e.label, "provides": list(e.provides)}
+    return {e.id: {"kind": e.kind, "label": e.label, "provides": list(e.provides),
+                   "points": e.points, "title": e.title}
             for e in registry().values()}
 
 

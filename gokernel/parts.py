@@ -40,11 +40,14 @@ PLUGGED = (RUNTIME, CHAN, SELECT, PREEMPT)
 
 @dataclass
 class Part:
-    """What gokernel knows of an exercise without the grader."""
+    """What gokernel knows of an exercise without the grader (the fields
+    of ``exercises.core.Exercise`` that say where a part goes)."""
     id: str
     kind: str
     label: str = ""
     provides: list = field(default_factory=list)
+    points: int = 0
+    title: str = ""
 
 
 def _workdir() -> str:
@@ -61,10 +64,12 @@ def _course_parts() -> dict[str, Part]:
     (written at each save), else from the grader's registry."""
     man = workfolder.read_manifest()
     if man["course"]:
-        return {i: Part(i, c.get("kind", MODEL), c.get("label", ""), list(c.get("provides", [])))
+        return {i: Part(i, c.get("kind", MODEL), c.get("label", ""), list(c.get("provides", [])),
+                        int(c.get("points", 0)), c.get("title", ""))
                 for i, c in man["course"].items()}
     from exercises.core import registry     # only when nothing was ever saved by the course
-    return {e.id: Part(e.id, e.kind, e.label, list(e.provides)) for e in registry().values()}
+    return {e.id: Part(e.id, e.kind, e.label, list(e.provides), e.points, e.title)
+            for e in registry().values()}
 
 
 def _saved_entries() -> dict[str, dict]:

@@ -69,11 +69,11 @@ def sha256_file(path: str) -> str:
     return h.hexdigest()
 
 
-def write_json(path: str, data: dict) -> None:
+def write_json(path: str, data: dict, sort_keys: bool = True) -> None:
     """Write atomically (a crash never leaves half a file)."""
     tmp = f"{path}.{os.getpid()}.tmp"
     with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(data, f, indent=2, sort_keys=True)
+        json.dump(data, f, indent=2, sort_keys=sort_keys)
         f.write("\n")
     os.replace(tmp, path)
 
@@ -110,7 +110,7 @@ def read_manifest(wd: str | None = None) -> dict:
 
 def write_manifest(data: dict, wd: str | None = None) -> None:
     os.makedirs(wd or workdir(), exist_ok=True)
-    write_json(manifest_path(wd), data)
+    write_json(manifest_path(wd), data, sort_keys=False)     # the course table is in course order
 
 
 # ------------------------------------------------------------------ versions

@@ -462,3 +462,16 @@ def test_the_launch_command_allows_root_only_as_root(monkeypatch):
     assert "--allow-root" in lab.command("/h", [])
     monkeypatch.setattr(os, "geteuid", lambda: 1000)
     assert "--allow-root" not in lab.command("/h", ["--no-browser"])
+
+
+def test_status_describes_each_exercise_as_the_registry_does_from_the_manifest(workdir):
+    """The notebooks read id, kind, label, points and title from
+    parts.status(): the manifest's table gives the registry's values."""
+    progress.save_solution(core.get("runq"), RUNQ_OK)
+    rows = parts.status()
+    assert [p.id for p, _ in rows] == list(core.registry())
+    for p, mine in rows:
+        ex = core.get(p.id)
+        assert (p.kind, p.label, p.points, p.title, p.provides) == \
+               (ex.kind, ex.label, ex.points, ex.title, ex.provides)
+        assert mine == (p.id == "runq")
