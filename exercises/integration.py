@@ -332,8 +332,8 @@ def check(exercise, text: str, line_offset: int = 0, time_limit: float = TIME_LI
         os.makedirs(wd)
         man = {"course": course_table(), "parts": {}}
         mine = workfolder.workdir()
-        for i, entry, mod in parts._loaded():
-            if mod is None or i == exercise.id:
+        for i, entry in parts._saved_entries().items():
+            if i == exercise.id or parts.load_module(i, entry) is None:
                 continue
             shutil.copyfile(os.path.join(mine, f"{i}.py"), os.path.join(wd, f"{i}.py"))
             e = dict(entry)

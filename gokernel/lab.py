@@ -134,6 +134,11 @@ def main(argv: list[str]) -> int:
     dry = "--dry-run" in argv
     extra = [a for a in argv if a != "--dry-run"]
     home = workfolder.home()
+    if not os.path.isdir(course_dir()):
+        print(f"gokernel lab: the course's notebooks are not at {course_dir()}; install the "
+              "course from its repository (python -m pip install -e \".[course]\").",
+              file=sys.stderr)
+        return 2
     print(f"Your course folder: {home} (notebooks, and your runtime in {workfolder.workdir()})")
     for line in sync(home):
         print("  " + line)

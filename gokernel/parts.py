@@ -124,6 +124,26 @@ def _import(exercise_id: str, path: str):
     return mod, ""
 
 
+def _check_in_runtime(exercise_id: str, path: str) -> str:
+    """For an edited file that plugs into the runtime: the integration
+    check a passing exercise gets before it is saved (whole programs on
+    gokernel with the file in place, in a subprocess with a time limit).
+    Needs the course's exercises; without them, the import check alone."""
+    try:
+        from exercises import core, integration
+        ex = core.get(exercise_id)
+    except (ImportError, KeyError):
+        return ""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    res = integration.check(ex, text)
+    if res.ok:
+        return ""
+    first = res.failures[0]
+    return (f"it breaks gokernel: {first.program}: {first.message.splitlines()[0]}"
+            + (f", and {len(res.failures) - 1} more program(s)" if len(res.failures) > 1 else ""))
+
+
 def load_module(exercise_id: str, entry: dict | None = None):
     """The learner's module for an exercise, or None (not passed, or its
     file does not load: then ``problems()`` and a warning say why)."""
@@ -149,6 +169,8 @@ def load_module(exercise_id: str, entry: dict | None = None):
             problem = rejected.get("why", "") if rejected.get("sha256") == digest else ""
             if not problem:
                 problem = workfolder.vet(path, provides)
+                if not problem and entry.get("kind") in PLUGGED:
+                    problem = _check_in_runtime(exercise_id, path)
                 if problem:
                     _record(exercise_id, rejected={"sha256": digest, "why": problem})
                 else:

@@ -475,3 +475,16 @@ def test_status_describes_each_exercise_as_the_registry_does_from_the_manifest(w
         assert (p.kind, p.label, p.points, p.title, p.provides) == \
                (ex.kind, ex.label, ex.points, ex.title, ex.provides)
         assert mine == (p.id == "runq")
+
+
+def test_a_hand_edit_that_breaks_the_runtime_is_refused_as_a_pass_would_be(workdir, tmp_path):
+    """Edited by hand into the unwrapped runqput: the file loads, but the
+    integration check (run on the edited file before first use) fails, so
+    the reference runs and the file is named."""
+    progress.save_solution(core.get("runq"), RUNQ_OK)
+    (workdir / "runq.py").write_text(RUNQ_NO_WRAP)
+    _program(tmp_path)
+    p = _gokernel("prog.py", cwd=tmp_path, env=_env(GOKERNEL_WORKDIR=str(workdir)))
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == "300 44850\n"
+    assert "my_runtime/runq.py is not used (it breaks gokernel: fan_out_1000: IndexError" in p.stderr
