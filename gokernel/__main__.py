@@ -30,9 +30,10 @@ def progress() -> int:
     data = load()
     reg = registry()
     mine = dict((p.id, m) for p, m in parts.status())
-    print(f"Your runtime: {workfolder.workdir()}")
-    print(f"  ({workfolder.where()}; notebooks in {workfolder.home()})\n")
-    print(f"{'':2}{'exercise':8}{'id':22}{'whose':11}{'points':>8}  title")
+    why = workfolder.where().partition(" (")[2].rstrip(")")
+    print(f"Your runtime: {workfolder.workdir()}" + (f" ({why})" if why else ""))
+    print(f"Your notebooks: {workfolder.home()} (python -m gokernel lab)\n")
+    print(f"{'':2}{'exercise':10}{'id':22}{'whose':11}{'points':>8}  title")
     total = earned = 0
     for ex in reg.values():
         is_mine = mine.get(ex.id, False)
@@ -41,7 +42,7 @@ def progress() -> int:
         earned += pts
         entry = data.get(ex.id, {})
         tried = f" ({entry['attempts']} attempts)" if entry.get("attempts") and not is_mine else ""
-        print(f"  {ex.label:8}{ex.id:22}{'yours' if is_mine else 'reference':11}"
+        print(f"  {ex.label:10}{ex.id:22}{'yours' if is_mine else 'reference':11}"
               f"{pts:>4}/{ex.points:<3}  {ex.title}{tried}")
     print(f"\n{earned}/{total} points.  {parts.summary()}")
     for line in parts.problems():
