@@ -98,13 +98,13 @@ def _trusted(entry: dict, digest: str) -> bool:
     return digest in (entry.get("sha256"), entry.get("vetted"))
 
 
-def _record(exercise_id: str, **fields) -> None:
-    """Remember a vetting result in the manifest (so it is done once)."""
+def _record(exercise_id: str, known: dict, **fields) -> None:
+    """Remember a vetting result in the manifest (so it is done once); a
+    file the manifest did not list is added to it."""
     wd = _workdir()
     man = workfolder.read_manifest(wd)
-    entry = man["parts"].get(exercise_id)
-    if entry is None:
-        return
+    entry = man["parts"].setdefault(exercise_id, {
+        k: known[k] for k in ("kind", "provides", "label") if k in known})
     entry.update(fields)
     try:
         workfolder.write_manifest(man, wd)
@@ -172,9 +172,9 @@ def load_module(exercise_id: str, entry: dict | None = None):
                 if not problem and entry.get("kind") in PLUGGED:
                     problem = _check_in_runtime(exercise_id, path)
                 if problem:
-                    _record(exercise_id, rejected={"sha256": digest, "why": problem})
+                    _record(exercise_id, entry, rejected={"sha256": digest, "why": problem})
                 else:
-                    _record(exercise_id, vetted=digest)
+                    _record(exercise_id, entry, vetted=digest)
         if not problem:
             mod, problem = _import(exercise_id, path)
             if mod is not None:

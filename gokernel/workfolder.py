@@ -96,12 +96,15 @@ def read_manifest(wd: str | None = None) -> dict:
             raise ValueError("not a manifest")
     except FileNotFoundError:
         return {"course": {}, "parts": {}}
-    except (OSError, ValueError):
+    except (OSError, ValueError) as e:
         backup = f"{path}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}"
         try:
             os.replace(path, backup)
-        except OSError:
-            pass
+            kept = f"kept it as {backup}"
+        except OSError as e2:
+            kept = f"could not move it aside ({e2})"
+        sys.stderr.write(f"gokernel: {path} could not be read ({type(e).__name__}: {e}); {kept}. "
+                         "Your saved parts will each be checked again before use.\n")
         return {"course": {}, "parts": {}}
     data.setdefault("course", {})
     data.setdefault("parts", {})

@@ -488,3 +488,17 @@ def test_a_hand_edit_that_breaks_the_runtime_is_refused_as_a_pass_would_be(workd
     assert p.returncode == 0, p.stderr
     assert p.stdout == "300 44850\n"
     assert "my_runtime/runq.py is not used (it breaks gokernel: fan_out_1000: IndexError" in p.stderr
+
+
+def test_a_corrupt_manifest_is_reported_kept_and_the_parts_rechecked(workdir, capsys):
+    progress.save_solution(core.get("runq"), RUNQ_OK)
+    (workdir / "manifest.json").write_text("{not json")
+    parts._cache.clear()
+    mod = parts.load_module("runq")          # no recorded hash now: vetted, then used
+    err = capsys.readouterr().err
+    assert "manifest.json could not be read" in err and "kept it as" in err
+    assert [p.read_text() for p in workdir.glob("manifest.json.corrupt-*")] == ["{not json"]
+    assert mod is not None and parts.runtime_parts()["runqput"].__module__ == "my_runtime.runq"
+    # the new manifest lists the file as vetted: the next process does not check it again
+    assert workfolder.read_manifest()["parts"]["runq"]["vetted"] == \
+        workfolder.sha256_file(str(workdir / "runq.py"))
