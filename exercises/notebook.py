@@ -204,9 +204,21 @@ def _helper_sources(ex, namespace: dict) -> list[str]:
     return out
 
 
-def hint(exercise_id: str):
-    """Reveal the next hint of an exercise (only ever when asked)."""
+def hint(exercise_id: str, number: int | None = None):
+    """Reveal the next hint of an exercise (only ever when asked); with a
+    number, show again a hint already revealed."""
     ex = _lookup(exercise_id)
+    if number is not None:
+        shown = progress.hints_shown(ex)
+        if not 1 <= number <= len(ex.hints):
+            raise ValueError(f"exercise {ex.id} has hints 1 to {len(ex.hints)}")
+        if number > shown:
+            return _Shown(f"<i>Hint {number} is not revealed yet: <code>hint(\"{ex.id}\")</code> "
+                          f"reveals hint {shown + 1}.</i>",
+                          f"Hint {number} is not revealed yet: hint(\"{ex.id}\") reveals hint {shown + 1}.")
+        text = ex.hints[number - 1]
+        return _Shown(f"<b>Hint {number}/{len(ex.hints)}:</b> {html.escape(text)}",
+                      f"Hint {number}/{len(ex.hints)}: {text}")
     n, text = progress.next_hint(ex)
     if text is None:
         return _Shown("<i>No more hints: look at the public tests (<code>describe"

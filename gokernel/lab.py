@@ -120,6 +120,23 @@ def sync(home: str | None = None, course: str | None = None) -> list[str]:
     return notes
 
 
+def bring_earlier_work(workdir: str | None = None, course: str | None = None) -> str:
+    """Before the course had a home, the work folder was ``course/my_runtime``
+    in the project: copy it into the home's (once, when the home has none).
+    Its files, listed in no manifest, are checked before first use."""
+    workdir = workdir or workfolder.workdir()
+    old = os.path.join(course or course_dir(), "my_runtime")
+    if os.path.exists(workdir) or not os.path.isdir(old):
+        return ""
+    if not any(n.endswith(".py") or n == "progress.json" for n in os.listdir(old)):
+        return ""
+    shutil.copytree(old, workdir)
+    stale = os.path.join(workdir, workfolder.MANIFEST)
+    if os.path.exists(stale):
+        os.remove(stale)            # its hashes were never checked by this version: recheck all
+    return f"brought your earlier work from {old} into {workdir} (the old folder is left as it was)"
+
+
 def command(home: str, extra: list[str]) -> list[str]:
     """The JupyterLab command: rooted at the home; ``--allow-root`` when
     running as root (a container), which JupyterLab otherwise refuses."""
@@ -140,6 +157,10 @@ def main(argv: list[str]) -> int:
               file=sys.stderr)
         return 2
     print(f"Your course folder: {home} (notebooks, and your runtime in {workfolder.workdir()})")
+    if not os.environ.get(workfolder.WORKDIR_ENV):
+        moved = bring_earlier_work()
+        if moved:
+            print("  " + moved)
     for line in sync(home):
         print("  " + line)
     cmd = command(home, extra)

@@ -502,3 +502,29 @@ def test_a_corrupt_manifest_is_reported_kept_and_the_parts_rechecked(workdir, ca
     # the new manifest lists the file as vetted: the next process does not check it again
     assert workfolder.read_manifest()["parts"]["runq"]["vetted"] == \
         workfolder.sha256_file(str(workdir / "runq.py"))
+
+
+def test_a_revealed_hint_can_be_read_again_and_a_later_one_is_not_given_early(workdir):
+    from exercises.notebook import hint
+    ex = core.get("runq")
+    assert "not revealed yet" in repr(hint("runq", 1))
+    assert progress.hints_shown(ex) == 0
+    hint("runq")
+    assert repr(hint("runq", 1)) == f"Hint 1/{len(ex.hints)}: {ex.hints[0]}"
+    assert "not revealed yet" in repr(hint("runq", 2)) and progress.hints_shown(ex) == 1
+    with pytest.raises(ValueError):
+        hint("runq", 0)
+
+
+def test_lab_brings_the_work_of_the_old_course_folder_into_the_home_once(tmp_path):
+    from gokernel import lab
+    course = tmp_path / "course"
+    old = course / "my_runtime"
+    old.mkdir(parents=True)
+    (old / "runq.py").write_text(RUNQ_OK)
+    (old / "progress.json").write_text('{"runq": {"attempts": 2}}')
+    new = tmp_path / "home" / "my_runtime"
+    note = lab.bring_earlier_work(str(new), str(course))
+    assert str(old) in note and str(new) in note
+    assert (new / "runq.py").read_text() == RUNQ_OK and (old / "runq.py").exists()
+    assert lab.bring_earlier_work(str(new), str(course)) == ""      # once: the home has its own now
