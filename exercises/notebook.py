@@ -264,7 +264,7 @@ def hint_button(exercise_id: str):
     class HintBox(w.VBox):
         def __repr__(self) -> str:      # the text nbval compares: short, and the same each run
             return f"[{button.description}]"
-    return HintBox([button, out])
+    return HintBox([button, out], layout=w.Layout(align_items="flex-start"))
 
 
 def _first_paragraph(doc: str) -> str:
