@@ -15,12 +15,17 @@ import os
 import sys
 import time
 
-from gokernel import workfolder
+
+def _wf():
+    """gokernel's work-folder convention (imported when first needed, so
+    that importing the grader does not start with gokernel)."""
+    from gokernel import workfolder
+    return workfolder
 
 
 def workdir(create: bool = False) -> str:
     """The learner's my_runtime/ folder (created, with its README, if asked)."""
-    path = workfolder.workdir()
+    path = _wf().workdir()
     if create:
         os.makedirs(path, exist_ok=True)
         readme = os.path.join(path, "README.md")
@@ -78,7 +83,7 @@ def load() -> dict:
 
 def save(data: dict) -> None:
     workdir(create=True)
-    workfolder.write_json(_progress_path(), data)
+    _wf().write_json(_progress_path(), data)
 
 
 def _entry(data: dict, exercise) -> dict:
@@ -139,7 +144,7 @@ def solution_text(exercise, source: str) -> str:
 def save_solution(exercise, source: str) -> str:
     """Put the code in use as the learner's part (and keep it as a new
     version in ``.versions/``); returns the file's path."""
-    path, _ = workfolder.save_part(exercise.id, solution_text(exercise, source), exercise.kind,
+    path, _ = _wf().save_part(exercise.id, solution_text(exercise, source), exercise.kind,
                                    exercise.provides, exercise.label, course=course_table(),
                                    wd=workdir(create=True))
     return path
