@@ -207,14 +207,18 @@ def test_gokernel_runs_on_the_learners_part_and_says_so(workdir, capsys):
         assert "every runtime part is yours" in out
 
 
-def test_failures_reveal_hints_one_at_a_time(workdir):
-    from exercises.notebook import grade_source
+def test_failures_never_reveal_a_hint_only_asking_does(workdir):
+    from exercises.notebook import grade_source, hint
     ex = core.get("runq")
     bad = _break("    return None, False\n")
-    v1 = grade_source("runq", bad)
-    v2 = grade_source("runq", bad)
-    assert (v1.hint_number, v1.next_hint) == (1, ex.hints[0])
-    assert (v2.hint_number, v2.next_hint) == (2, ex.hints[1])
+    for _ in range(3):
+        v = grade_source("runq", bad)
+        assert not v.passed
+        assert all(h not in v.text() for h in ex.hints)
+        assert all(h not in v._repr_html_() for h in ex.hints)
+    assert progress.hints_shown(ex) == 0
+    assert repr(hint("runq")) == f"Hint 1/{len(ex.hints)}: {ex.hints[0]}"
+    assert repr(hint("runq")) == f"Hint 2/{len(ex.hints)}: {ex.hints[1]}"
     assert not (workdir / "runq.py").exists()
 
 
