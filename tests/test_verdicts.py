@@ -113,9 +113,10 @@ def test_a_python_loop_at_the_total_limit_is_stopped_with_its_line_not_blamed_on
 
 
 def test_code_blocked_on_a_lock_is_called_blocked_not_a_loop():
+    # a queue's own mutex is a threading.Lock: taken twice, the second acquire waits for ever
     v = grading.run_tests("runq", _runqget(
-        "    lock = threading.Lock()\n    lock.acquire()\n    lock.acquire()\n",
-        prelude="import threading\n"), only=FIFO, per_test_timeout=2.0)
+        "    lock = queue.Queue().mutex\n    lock.acquire()\n    lock.acquire()\n",
+        prelude="import queue\n"), only=FIFO, per_test_timeout=2.0)
     text = v.text()
     assert v.results[0].status == "timeout", text
     assert "blocked on a lock, a queue or an event" in text
@@ -131,19 +132,36 @@ def test_code_blocked_on_a_full_queue_is_called_blocked():
     assert "blocked on a lock, a queue or an event" in v.text()
 
 
+def _stopped(stop: dict, setup: bool = False) -> Verdict:
+    """A verdict whose test process was stopped as `stop` says (what
+    run_tests records when the process is killed or exits)."""
+    v = Verdict(core.get("runq"), "public")
+    r = TestResult("test_x", True, "d", "killed", stop=stop)
+    v.results = [r]
+    return v
+
+
 def test_a_process_that_exits_says_so_in_a_sentence():
-    v = grading.run_tests("runq", _runqget("    os._exit(1)\n", prelude="import os\n"), only=FIFO)
-    r = v.results[0]
-    assert r.status == "killed"
-    text = v.text()
+    text = _stopped({"exit_status": 1}).text()
     assert "Your code ended the test process (exit status 1) while running this test" in text
-    assert "was the test process" not in text
+    assert "was the test process" not in text and "C code" not in text
+    assert "os._exit" in text
 
 
-def test_top_level_code_that_exits_says_so_in_a_sentence():
-    v = grading.run_tests("runq", "import os\nos._exit(3)\n")
+def test_a_process_killed_by_a_signal_names_the_signal_and_a_fitting_cause():
+    segv = _stopped({"exit_status": -11}).text()
+    assert "crashed the test process (SIGSEGV)" in segv and "recursion" in segv
+    kill = _stopped({"exit_status": -9}).text()
+    assert "was killed by the system (SIGKILL)" in kill and "memory" in kill
+
+
+def test_top_level_code_that_was_stopped_says_so_in_a_sentence():
+    from exercises.verdict import stopped_phrase
+    assert stopped_phrase({"exit_status": 3}) == "ended the test process (exit status 3)"
+    assert stopped_phrase({"limit": 20.0}) == "was stopped after 20 s"
+    v = grading.run_tests("runq", "sum(range(10**11))\n", timeout=3.0)
     assert v.setup == "killed"
-    assert "Your code ended the test process (exit status 3) before any test ran." in v.text()
+    assert "Your code was stopped after 3 s before any test ran." in v.text()
 
 
 def test_a_c_level_computation_at_the_total_limit_is_named_as_such():
