@@ -264,6 +264,37 @@ def _on_alarm(signum, frame):
     raise TestTimeout()
 
 
+class _Integrity:
+    """What learner code must not replace, as it was before that code ran:
+    ``expect``, ``checked`` and ``Mismatch`` (in core and as bound in the
+    exercise's module), the test functions and their code.  Checked after
+    each test (a second line of defence behind the static screen, which
+    refuses the means to reach these)."""
+
+    def __init__(self, core, ex, tests) -> None:
+        self.core = core
+        self.mod = sys.modules.get(tests[0].fn.__module__) if tests else None
+        self.names = ("expect", "checked", "Mismatch", "_Matched")
+        self.core_objs = {n: getattr(core, n, None) for n in self.names}
+        self.codes = {n: getattr(o, "__code__", None) for n, o in self.core_objs.items()}
+        self.mod_objs = {n: getattr(self.mod, n, None) for n in self.names} if self.mod else {}
+        self.tests = [(t, t.fn, t.fn.__code__, getattr(self.mod, t.fn.__name__, None)) for t in tests]
+
+    def broken(self) -> str:
+        for n, o in self.core_objs.items():
+            if getattr(self.core, n, None) is not o:
+                return f"exercises.core.{n}"
+            if self.codes[n] is not None and o.__code__ is not self.codes[n]:
+                return f"the code of exercises.core.{n}"
+        for n, o in self.mod_objs.items():
+            if getattr(self.mod, n, None) is not o:
+                return f"{n} in the exercise's tests"
+        for t, fn, code, bound in self.tests:
+            if t.fn is not fn or fn.__code__ is not code or getattr(self.mod, fn.__name__, None) is not bound:
+                return f"the test {t.name}"
+        return ""
+
+
 def _confine(req: dict) -> None:
     """Drop to the sandbox's uid (when the grader is root) and set the
     limits, before any learner code runs."""
@@ -272,6 +303,10 @@ def _confine(req: dict) -> None:
         os.setgroups([])
         os.setresgid(uid, uid, uid)
         os.setresuid(uid, uid, uid)
+        # a uid change leaves the process undumpable (its /proc files then
+        # belong to root); it is an ordinary process of the sandbox's user
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(4, 1, 0, 0, 0)      # PR_SET_DUMPABLE
     for name, value in (req.get("rlimits") or {}).items():
         res = getattr(resource, "RLIMIT_" + name)
         try:
@@ -306,6 +341,7 @@ def main() -> int:
     out = _Tail()
     sys.stdout = out
     sys.stderr = out
+    intact = _Integrity(core, ex, tests)        # before any learner code
     try:
         if req["target"] == "reference":
             sol = reference_module(ex)
@@ -354,6 +390,11 @@ def main() -> int:
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             core._observe = None
+        broken = intact.broken()
+        if broken:
+            result = {"event": "result", "test": t.name, "status": "error",
+                      "exception": "GraderTampered",
+                      "message": f"your code changed the grader or its tests ({broken})"}
         result["wall"] = time.monotonic() - w0
         result["cpu"] = time.process_time() - c0
         result["obs"] = log[:10000]

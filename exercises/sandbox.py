@@ -275,7 +275,8 @@ def python_argv(module: str) -> list[str]:
 
 # ------------------------------------------------------------ running
 
-_on_event = None        # tests: called with each complete stdout line while waiting
+_on_output = None       # tests: called with ("stdout" | "stderr", chunk) while waiting
+_on_spawn = None        # tests: called with each Popen started
 
 
 def run(module: str, request: dict, limits: Limits, *, sandbox: bool = True,
@@ -315,6 +316,8 @@ def run(module: str, request: dict, limits: Limits, *, sandbox: bool = True,
                             cwd=cwd, start_new_session=True, pass_fds=pass_fds)
     if info_w is not None:
         os.close(info_w)
+    if _on_spawn is not None:
+        _on_spawn(proc)
     out = Outcome(returncode=None, sandboxed=sandbox)
     inner = _Inner(info_r)
     try:
@@ -391,7 +394,6 @@ def _pump(proc, data: bytes, limits: Limits, out: Outcome, t0: float, inner: _In
     deadline = t0 + limits.wall
     stdout = bytearray()
     stderr = bytearray()
-    pending = b""
     open_pipes = 2
     exited_at = None
     try:
@@ -429,13 +431,10 @@ def _pump(proc, data: bytes, limits: Limits, out: Outcome, t0: float, inner: _In
                     sel.unregister(f)
                     open_pipes -= 1
                     continue
+                if _on_output is not None:
+                    _on_output("stdout" if f is proc.stdout else "stderr", chunk)
                 if f is proc.stdout:
                     stdout += chunk
-                    if _on_event is not None:
-                        pending += chunk
-                        *lines, pending = pending.split(b"\n")
-                        for ln in lines:
-                            _on_event(ln)
                     if len(stdout) > limits.stdout:
                         out.output_limit = True
                         return
