@@ -12,7 +12,8 @@ notebooks with the worked solutions filled in.
 edition a class installs: a copy of the project with its notebooks at their
 starters and no answer key — no ``exercises/solutions/``, no
 ``solution_source``, no hidden test in ``exercises/defs/`` (each @hidden
-test function is cut out of its file), no ``tests/wrong_solutions/``.  The
+test function is cut out of its file), no ``tests/`` (the project's own
+tests, ``tests/wrong_solutions/`` among them, use the answer key).  The
 instructor's tree keeps them all.
 """
 from __future__ import annotations
@@ -111,9 +112,12 @@ def _write(path: str, nb: dict) -> None:
 
 # ------------------------------------------------------------ the learner edition, as a copy
 
-# what a class's copy leaves out of the instructor's tree
-EXCLUDED = ("exercises/solutions", "tests/wrong_solutions", ".git", ".venv-ci", "build",
-            "my_runtime", ".pytest_cache")
+# what a class's copy leaves out of the instructor's tree: the answer key,
+# the wrong solutions, the project's own tests (they use the answer key),
+# and anything local
+EXCLUDED = ("exercises/solutions", "tests")
+EXCLUDED_NAMES = {".git", ".venv", ".venv-ci", "build", "dist", "my_runtime", ".pytest_cache",
+                  ".hypothesis", "__pycache__", ".ipynb_checkpoints"}
 
 
 def strip_hidden(source: str) -> str:
@@ -169,7 +173,7 @@ def build_edition(root: str, out: str) -> list[str]:
         skip = set()
         for n in names:
             p = os.path.normpath(os.path.join(rel, n))
-            if p in EXCLUDED or n in ("__pycache__", ".ipynb_checkpoints") or n.endswith(".egg-info"):
+            if p in EXCLUDED or n in EXCLUDED_NAMES or n.endswith(".egg-info"):
                 skip.add(n)
         return skip
 

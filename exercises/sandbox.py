@@ -244,11 +244,13 @@ def _bwrap_args(lay: _Layout, limits: Limits, uid: int | None = None) -> tuple[l
         if "exercises" in lay.packages:
             ex = f"{SANDBOX_LIB}/exercises"
             # no answer key, and only the definitions this grading needs
-            a += ["--perms", "0755", "--size", "4096", "--tmpfs", f"{ex}/solutions"]
+            if os.path.isdir(os.path.join(lay.packages["exercises"], "solutions")):
+                a += ["--perms", "0755", "--size", "4096", "--tmpfs", f"{ex}/solutions",
+                      "--remount-ro", f"{ex}/solutions"]
             a += ["--perms", "0755", "--size", str(1024 * 1024), "--tmpfs", f"{ex}/defs"]
             for fname, host in sorted(lay.defs.items()):
                 a += ["--ro-bind", host, f"{ex}/defs/{fname}"]
-            a += ["--remount-ro", f"{ex}/defs", "--remount-ro", f"{ex}/solutions"]
+            a += ["--remount-ro", f"{ex}/defs"]
         a += ["--perms", "1777", "--size", str(limits.tmpfs), "--tmpfs", SANDBOX_WORK]
         a += ["--chdir", SANDBOX_WORK]
     a += ["--clearenv"]
@@ -337,6 +339,11 @@ def run(module: str, request: dict, limits: Limits, *, sandbox: bool = True,
         inner.close()
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
+    if sandbox and inner.pid is None and not out.timed_out:
+        # bwrap failed before starting anything: not the learner's doing
+        why = out.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise SandboxUnavailable("the sandbox could not start: " + (why[-1] if why else
+                                 f"bwrap exited with status {out.returncode}"))
     return out
 
 
