@@ -9,8 +9,13 @@ graded exercise, with the load average at the start (the machine is shared:
 time two class sizes and extrapolate from the difference, which removes the
 fixed cost of the reference's runs, made once per exercise), and checks
 every learner got full points (a grading that gave wrong results would make
-its time meaningless).  (The CPU time of the sandboxed processes is not
-reported: it is not counted reliably in the grader's children's rusage.)
+its time meaningless).
+
+The CPU time of sandboxed processes does not reach the grader's rusage
+(bwrap's PID namespace), so ``--cpu`` also grades one learner's exercises
+unsandboxed, once each, and reports the CPU that took: the work of one
+learner without bubblewrap's own (small) cost, from which the time of a
+class on idle cores is estimated (CPU x learners / cores).
 
     python benchmarks/grade_class.py                 # 30 learners, one job per core
     python benchmarks/grade_class.py --learners 4 --jobs 2
@@ -24,6 +29,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -49,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--learners", type=int, default=30)
     ap.add_argument("--jobs", type=int, default=None, help="default: one per core")
     ap.add_argument("--only", nargs="*", help="exercise ids (default: all)")
+    ap.add_argument("--cpu", action="store_true",
+                    help="also measure one learner's grading CPU, unsandboxed")
     a = ap.parse_args(argv)
     sys.path.insert(0, ROOT)
     from exercises import core
@@ -84,7 +92,24 @@ def main(argv: list[str] | None = None) -> int:
         print(f"WRONG RESULTS: {len(short)} learners short of {full} points: {short[:5]}")
         return 1
     print(f"every learner got {full}/{full} points")
+    if a.cpu:
+        per = learner_cpu(ids)
+        print(f"CPU to grade one learner, unsandboxed: {per:.1f} s; a class of 30 on 2 idle "
+              f"cores: about {per * 30 / 2:.0f} s plus the sandbox's own cost")
     return 0
+
+
+def learner_cpu(ids: list[str]) -> float:
+    """CPU seconds (children) to grade every exercise of one complete
+    submission without the sandbox, the reference's runs made beforehand."""
+    from exercises import core, grading
+    for ex_id in ids:
+        grading.run_tests(ex_id, core.solution_source(ex_id), which="all", sandbox=False)
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    for ex_id in ids:
+        grading.run_tests(ex_id, core.solution_source(ex_id), which="all", sandbox=False)
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
 
 
 if __name__ == "__main__":
