@@ -175,6 +175,14 @@ def _describe(exc: BaseException, tb) -> dict:
     if isinstance(exc, Mismatch):
         info.update(what=exc.what, expected=_short(exc.expected), got=_short(exc.got),
                     detail=exc.detail)
+    else:
+        # raised by the runtime's own code, of its own class (a fatal error,
+        # a deadlock): its message is the runtime's, not the learner's text
+        frames = traceback.extract_tb(tb)
+        info["runtime_message"] = bool(
+            frames and frames[-1].filename != LEARNER_FILE
+            and type(exc).__module__.split(".")[0] in ("reference_runtime", "gokernel")
+            and _trusted_class(type(exc)))
     return info
 
 
