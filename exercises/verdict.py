@@ -225,6 +225,8 @@ def first_difference(expected: object, got: object) -> str:
 
 def stopped_phrase(stop: dict) -> str:
     """'was stopped after 20 s', 'ended the test process (exit status 1)', …"""
+    if stop.get("output_limit"):
+        return f"wrote more than {stop['output_limit'] / 2**20:g} MiB of output and was stopped"
     if "limit" in stop:
         return f"was stopped after {stop['limit']:g} s"
     status = stop.get("exit_status")
@@ -240,6 +242,8 @@ def stopped_phrase(stop: dict) -> str:
 
 
 def _stop_cause(stop: dict) -> str:
+    if stop.get("output_limit"):
+        return "printing in a loop that never ends?"
     if "limit" in stop:
         return ("it never returned to Python for the test's own timer to stop it: one long "
                 "computation inside a single call (say, on a huge number), or code that catches "
@@ -283,7 +287,7 @@ def _explain(r: TestResult, offset: int = 0) -> str:
     if r.status == "memory":
         return "Ran out of memory (the limit is 1.5 GiB): is something growing without bound?"
     if r.status == "killed":
-        if r.stop:
+        if r.stop:                  # (a message set beside a stop says the same thing)
             return (f"Your code {stopped_phrase(r.stop)} while running this test: "
                     f"{_stop_cause(r.stop)}")
         return r.message

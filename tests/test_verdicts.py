@@ -155,6 +155,11 @@ def test_a_process_killed_by_a_signal_names_the_signal_and_a_fitting_cause():
     assert "was killed by the system (SIGKILL)" in kill and "memory" in kill
 
 
+def test_too_much_output_says_so():
+    text = _stopped({"exit_status": -9, "output_limit": 16 << 20}).text()
+    assert "Your code wrote more than 16 MiB of output and was stopped while running this test" in text
+
+
 def test_top_level_code_that_was_stopped_says_so_in_a_sentence():
     from exercises.verdict import stopped_phrase
     assert stopped_phrase({"exit_status": 3}) == "ended the test process (exit status 3)"
