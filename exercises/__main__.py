@@ -65,7 +65,10 @@ def main(argv=None) -> int:
             return 2
         except (KeyboardInterrupt, grading.GradingInterrupted):
             print(f"grading interrupted: {a.csv} and {a.feedback}/ were not changed", file=sys.stderr)
-            return 130
+            sys.stderr.flush()
+            # at once: the gradings still running in other threads end with
+            # this process (each sandbox dies with its parent)
+            os._exit(130)
         for r in rows:
             print(f"{r['learner']}: {r['total']:g}")
         print(f"wrote {a.csv} and {a.feedback}/")

@@ -257,6 +257,37 @@ def test_a_grader_killed_half_way_leaves_the_previous_results_intact(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["fb", "grades.csv"]
 
 
+def test_an_interrupted_grading_says_one_line_and_stops_at_once(tmp_path):
+    subs = tmp_path / "subs"
+    _write(subs / "a_quick" / "my_runtime" / "runq.py", WRONG)
+    for name in ("b_loops", "c_loops"):
+        _write(subs / name / "my_runtime" / "runq.py", LOOPING)
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "exercises", "grade", str(subs), "--csv",
+                             str(out / "grades.csv"), "--feedback", str(out / "fb"), "--only", "runq",
+                             "--jobs", "2", "--progress"], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, start_new_session=True)
+    seen = b""
+    try:
+        while b"1/3" not in seen:
+            chunk = os.read(proc.stderr.fileno(), 4096)
+            assert chunk, seen.decode(errors="replace")
+            seen += chunk
+        os.kill(proc.pid, signal.SIGINT)           # what ^C sends the grader
+        rest = proc.stderr.read()
+        code = proc.wait(timeout=10)   # the loops would run for 5 s a test, 20 s in all
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        proc.stderr.close()
+    lines = [ln for ln in rest.decode().replace("\r", "\n").splitlines() if ln.strip()]
+    assert code == 130
+    assert lines[-1].startswith("grading interrupted:") and "were not changed" in lines[-1]
+    assert "Traceback" not in rest.decode()
+    assert not (out / "grades.csv").exists()
+
+
 def test_the_grade_command_refuses_an_unknown_exercise(tmp_path):
     (tmp_path / "subs").mkdir()
     proc = _grade_cli(tmp_path / "subs", tmp_path, "--only", "nosuch", timeout=120)
