@@ -406,11 +406,13 @@ def _feedback(sub: Submission, ids: list[str], results: dict) -> tuple[dict, str
     return points, "\n".join(out)
 
 
-def _learners(submissions: str) -> tuple[list[str], list[str]]:
-    """(learner folder names, problems with the submissions folder)."""
+def _learners(submissions: str, outputs: tuple = ()) -> tuple[list[str], list[str]]:
+    """(learner folder names, problems with the submissions folder); the
+    grader's own output folders, if they are in it, are not learners."""
     learners, problems = [], []
+    mine = {os.path.realpath(p) for p in outputs}
     for name in sorted(os.listdir(submissions)):
-        if name.startswith("."):
+        if name.startswith(".") or os.path.realpath(os.path.join(submissions, name)) in mine:
             continue
         st = os.lstat(os.path.join(submissions, name))
         if stat.S_ISDIR(st.st_mode) or stat.S_ISLNK(st.st_mode):
@@ -451,7 +453,7 @@ def grade_folder(submissions: str, out_csv: str, feedback_dir: str,
     if sandbox:
         from . import sandbox as _sandbox
         _sandbox.require()
-    names, folder_problems = _learners(submissions)
+    names, folder_problems = _learners(submissions, (feedback_dir, os.path.dirname(os.path.abspath(out_csv))))
     for p in folder_problems:
         print(f"warning: {p}", file=sys.stderr)
     subs = [_collect_learner(submissions, n) for n in names]

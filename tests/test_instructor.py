@@ -288,6 +288,15 @@ def test_an_interrupted_grading_says_one_line_and_stops_at_once(tmp_path):
     assert not (out / "grades.csv").exists()
 
 
+def test_feedback_kept_beside_the_submissions_is_not_a_learner(tmp_path):
+    subs = tmp_path / "subs"
+    _write(subs / "amy" / "notes.txt", "nothing to grade")
+    for _ in range(2):
+        rows = instructor.grade_folder(str(subs), str(tmp_path / "g.csv"), str(subs / "feedback"),
+                                       ["runq"], progress=False)
+    assert [r["learner"] for r in rows] == ["amy"]
+
+
 def test_the_grade_command_refuses_an_unknown_exercise(tmp_path):
     (tmp_path / "subs").mkdir()
     proc = _grade_cli(tmp_path / "subs", tmp_path, "--only", "nosuch", timeout=120)
