@@ -21,6 +21,7 @@ ITEM_LIMIT = 60          # characters of one item in a "first difference" line
 
 @dataclass
 class TestResult:
+    __test__ = False            # not a pytest test class
     name: str
     public: bool
     doc: str

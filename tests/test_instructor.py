@@ -297,6 +297,25 @@ def test_feedback_kept_beside_the_submissions_is_not_a_learner(tmp_path):
     assert [r["learner"] for r in rows] == ["amy"]
 
 
+def test_a_grader_failure_on_one_submission_is_a_line_and_a_zero_not_a_crash(tmp_path, monkeypatch):
+    from exercises import grading
+    subs = tmp_path / "subs"
+    _write(subs / "amy" / "my_runtime" / "runq.py", RUNQ_OK)
+    _write(subs / "bob" / "my_runtime" / "runq.py", WRONG)
+
+    def fake(ex_id, source, **kw):
+        if source == WRONG:
+            raise KeyError("unknown test name in an event")
+        v = grading.Verdict(core.get(ex_id), "all")
+        v.results = [grading.TestResult(t.name, t.public, t.doc, "passed") for t in core.get(ex_id).tests]
+        return v
+    monkeypatch.setattr(grading, "run_tests", fake)
+    rows = instructor.grade_folder(str(subs), str(tmp_path / "g.csv"), str(tmp_path / "fb"), ["runq"],
+                                   progress=False)
+    assert {r["learner"]: r["total"] for r in rows} == {"amy": 10, "bob": 0}
+    assert "The grader could not grade this (KeyError" in (tmp_path / "fb" / "bob.md").read_text()
+
+
 def test_the_grade_command_refuses_an_unknown_exercise(tmp_path):
     (tmp_path / "subs").mkdir()
     proc = _grade_cli(tmp_path / "subs", tmp_path, "--only", "nosuch", timeout=120)
