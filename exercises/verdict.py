@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from . import core
 
-
 VALUE_LIMIT = 160        # characters of an expected or got value shown
 ITEM_LIMIT = 60          # characters of one item in a "first difference" line
 

@@ -44,7 +44,7 @@ def _write(path, data) -> None:
 def _grade_cli(subs, out, *extra, timeout=600, **kw):
     return subprocess.run([sys.executable, "-m", "exercises", "grade", str(subs), "--csv",
                            str(out / "grades.csv"), "--feedback", str(out / "fb"), "--only", "runq",
-                           *extra], cwd=ROOT, capture_output=True, text=True, timeout=timeout, **kw)
+                           *extra], cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False, **kw)
 
 
 @pytest.fixture(scope="module")
