@@ -90,7 +90,16 @@ def run_tests(exercise_id: str, source: str | None, which: str = "public",
                   ("hidden", [t for t in selected if not t.public])]
     else:
         phases = [(which, selected)]
-    phases = [(phase, tests) for phase, tests in phases if tests]
+    try:
+        return _run_phases(v, ex, base, [(p, t) for p, t in phases if t], results, limit,
+                           sandbox, target)
+    except KeyboardInterrupt:
+        raise GradingInterrupted() from None
+
+
+def _run_phases(v: Verdict, ex: core.Exercise, base: dict, phases: list, results: dict,
+                limit: float, sandbox: bool, target: str) -> Verdict:
+    exercise_id = ex.id
     # the reference runs the same tests in the same order in one process (a
     # test may depend on what ran before it), meanwhile, in a trusted child
     refs = {}
@@ -140,6 +149,10 @@ def _run_phase(v: Verdict, ex: core.Exercise, req: dict, results: dict, limit: f
                 v.setup = "missing"
                 names = ", ".join(ev["missing"])
                 v.setup_message = f"your code must define {names} (as in the starter code)."
+            elif ev["status"] == "error" and hidden_phase:
+                v.setup = "error"        # its message could carry the hidden tests out
+                v.setup_message = (f"{ev['exception']} while loading your code for the hidden "
+                                   "tests (the message is not shown for hidden tests)")
             elif ev["status"] == "error":
                 v.setup = "error"
                 v.setup_message = f"{ev['exception']}: {ev['message']}"
@@ -163,6 +176,7 @@ def _run_phase(v: Verdict, ex: core.Exercise, req: dict, results: dict, limit: f
             r.stdout = ev.get("stdout", "")
             r.cpu, r.wall, r.returned = ev.get("cpu"), ev.get("wall"), ev.get("returned")
             r._obs = ev.get("obs") or []
+            r._withheld = hidden_phase
             if hidden_phase:
                 # the code's own output could carry the hidden tests' source out
                 r.stdout = ""
@@ -224,7 +238,7 @@ def _decide(r: TestResult, reference: dict | None) -> None:
             r.status = "failed"
             r.what = obs[i][0]
             r.expected = ref[i][2]
-            r.got = obs[i][2] if r.got != HIDDEN_OUTPUT else HIDDEN_OUTPUT
+            r.got = HIDDEN_OUTPUT if getattr(r, "_withheld", False) else obs[i][2]
             r.detail = ("the test's check passed, but the value is not the reference's: "
                         "another type, or an object of your own class?")
             return

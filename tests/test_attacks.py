@@ -63,6 +63,7 @@ ATTACKS = [
     ("fork_bomb.py", "stub", "public"),
     ("huge_output.py", "stub", "public"),
     ("symlinks_out.py", "partial", "public"),
+    ("leak_hidden_tests.py", "partial", "all"),
 ]
 
 
@@ -178,7 +179,7 @@ def test_a_hostile_submission_is_harmless(attack, base, which, classroom, honest
     grew = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss0
     assert grew < 200 * 1024, f"the grader itself grew by {grew} KiB"
     # an attack that ends its own run early earns less than honest code, never more
-    exact = attack not in ("forge_and_exit.py", "monkeypatch_tests.py", "monkeypatch_expect.py",
+    exact = attack not in ("leak_hidden_tests.py", "forge_and_exit.py", "monkeypatch_tests.py", "monkeypatch_expect.py",
                            "patch_expect_code.py", "equal_to_everything.py", "huge_output.py")
     _assert_harmless(v, classroom, honest[(base, which)], exact=exact)
     assert classroom["spawned"], "it was run (in the sandbox)"
