@@ -90,33 +90,40 @@ def run_tests(exercise_id: str, source: str | None, which: str = "public",
                   ("hidden", [t for t in selected if not t.public])]
     else:
         phases = [(which, selected)]
+    phases = [(p, t) for p, t in phases if t]
+    # the reference runs the same tests in the same order in one process (a
+    # test may depend on what ran before it), meanwhile, in a trusted child
+    refs: dict = {}
+    cancel = threading.Event()
+    worker = None
+    if target == "source":
+        def fetch():
+            try:
+                for _phase, tests in phases:
+                    names = tuple(t.name for t in tests)
+                    refs[names] = _reference_observations(exercise_id, names, cancel)
+            except GradingInterrupted:
+                pass
+        worker = threading.Thread(target=fetch, daemon=True)
+        worker.start()
     try:
-        return _run_phases(v, ex, base, [(p, t) for p, t in phases if t], results, limit,
-                           sandbox, target)
-    except KeyboardInterrupt:
+        return _run_phases(v, ex, base, phases, results, limit, sandbox, target, refs, worker)
+    except (KeyboardInterrupt, GradingInterrupted):
+        cancel.set()                 # the reference's child goes too
+        if worker is not None:
+            worker.join()
         raise GradingInterrupted() from None
 
 
 def _run_phases(v: Verdict, ex: core.Exercise, base: dict, phases: list, results: dict,
-                limit: float, sandbox: bool, target: str) -> Verdict:
-    exercise_id = ex.id
-    # the reference runs the same tests in the same order in one process (a
-    # test may depend on what ran before it), meanwhile, in a trusted child
-    refs = {}
-    if target == "source":
-        def fetch():
-            for _phase, tests in phases:
-                names = tuple(t.name for t in tests)
-                refs[names] = _reference_observations(exercise_id, names)
-        worker = threading.Thread(target=fetch, daemon=True)
-        worker.start()
+                limit: float, sandbox: bool, target: str, refs: dict, worker) -> Verdict:
     for phase, tests in phases:
         names = [t.name for t in tests]
         req = dict(base, which=phase, only=names)
         _run_phase(v, ex, req, results, limit, sandbox, phase == "hidden")
         if v.setup != "ok":
             break
-    if target == "source":
+    if worker is not None:
         worker.join()
     for phase, tests in phases:
         names = tuple(t.name for t in tests)
@@ -258,7 +265,7 @@ _REFERENCE: dict[tuple, dict] = {}
 _REFERENCE_LOCK = threading.Lock()
 
 
-def _reference_observations(exercise_id: str, names: tuple) -> dict:
+def _reference_observations(exercise_id: str, names: tuple, cancel=None) -> dict:
     """test name -> observations of the reference's run of tests `names`,
     for the tests it passes (a trusted child, not sandboxed; once per
     exercise, tests and process)."""
@@ -271,7 +278,7 @@ def _reference_observations(exercise_id: str, names: tuple) -> dict:
     req = {"exercise": exercise_id, "source": None, "target": "reference", "which": "all",
            "only": list(names), "per_test_timeout": None, "timeout": ex.timeout * 2, "key": key.hex()}
     out = _sandbox.run("exercises.runner", req, _sandbox.Limits(wall=ex.timeout * 2),
-                       sandbox=False)
+                       sandbox=False, cancel=cancel)
     table = {}
     for line in out.stdout.decode("utf-8", "replace").splitlines():
         try:

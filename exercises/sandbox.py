@@ -282,11 +282,12 @@ _on_spawn = None        # tests: called with each Popen started
 
 
 def run(module: str, request: dict, limits: Limits, *, sandbox: bool = True,
-        defs: dict[str, str] | None = None) -> Outcome:
+        defs: dict[str, str] | None = None, cancel=None) -> Outcome:
     """Run ``python -m module`` with `request` (JSON) on stdin, sandboxed
     unless sandbox=False; returns its (bounded) output once it has exited,
     was killed at the wall-time limit, or wrote too much.  A
-    KeyboardInterrupt while waiting kills everything it started and raises
+    KeyboardInterrupt while waiting (or `cancel`, a threading.Event, being
+    set: a run in another thread) kills everything it started and raises
     GradingInterrupted."""
     uid = _sandbox_uid() if sandbox else None
     request = dict(request, rlimits=limits.rlimits(sandbox), uid=uid)
@@ -323,7 +324,7 @@ def run(module: str, request: dict, limits: Limits, *, sandbox: bool = True,
     out = Outcome(returncode=None, sandboxed=sandbox)
     inner = _Inner(info_r)
     try:
-        _pump(proc, data, limits, out, t0, inner)
+        _pump(proc, data, limits, out, t0, inner, cancel)
     except KeyboardInterrupt:
         _kill(proc, inner)
         raise GradingInterrupted() from None
@@ -390,7 +391,8 @@ class _Inner:
         self.info_fd = self.pidfd = None
 
 
-def _pump(proc, data: bytes, limits: Limits, out: Outcome, t0: float, inner: _Inner) -> None:
+def _pump(proc, data: bytes, limits: Limits, out: Outcome, t0: float, inner: _Inner,
+          cancel=None) -> None:
     sel = selectors.DefaultSelector()
     os.set_blocking(proc.stdin.fileno(), False)
     sel.register(proc.stdin, selectors.EVENT_WRITE)
@@ -405,6 +407,8 @@ def _pump(proc, data: bytes, limits: Limits, out: Outcome, t0: float, inner: _In
     exited_at = None
     try:
         while open_pipes:
+            if cancel is not None and cancel.is_set():
+                raise KeyboardInterrupt
             now = time.monotonic()
             left = deadline - now
             if left <= 0:
