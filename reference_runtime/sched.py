@@ -732,9 +732,13 @@ class Runtime:
 
         Virtual clock: the G holds its P for that long in simulated time
         while the other Ps go on; with preempt="async" it is preempted
-        every 10 ms (forcePreemptNS) like any CPU-bound goroutine, going to
-        the global queue.  Real clock: a busy loop, preemptible under
-        "async" (it is a loop without calls)."""
+        when its time slice reaches exactly 10 ms (forcePreemptNS) from
+        ``p.schedwhen``, going to the global queue.  That slice is
+        idealised: Go's sysmon measures a slice from the first round that
+        *observed* the new schedtick and checks only every 20 µs–10 ms, so
+        a real Go slice is 10 ms plus up to one sysmon period (Go 1.19
+        measured 14–24 ms here).  Real clock: a busy loop, preemptible
+        under "async" (it is a loop without calls)."""
         if seconds <= 0:
             return
         if not self.virtual:
