@@ -374,3 +374,22 @@ def test_procresize_moves_a_destroyed_ps_timers_to_the_callers_p():
     rt.procresize(2)
     assert [e[2] for e in p1.timers] == [t] and p0.timers == []
     assert t.p is p1
+
+
+def test_procresize_moving_the_caller_to_p0_leaves_p0s_own_queue_in_place():
+    """Go: p.destroy empties only the Ps that go; P0, which the caller's M
+    acquires, keeps its ring.  (This runtime used to move P0's queue to the
+    global queue as well.)"""
+    from reference_runtime.runq import runqput
+    rt, p0 = _idle_runtime(3)
+    for g in _gs(1, 2):
+        runqput(rt, p0, g, False)
+    p2 = rt._pidleget(rt.allp[2])
+    m2 = rt.startm(p2, False)
+    caller = _gs(9)[0]
+    m2.curg = caller
+    rt.curp, rt.curg = p2, caller
+    rt.procresize(1)
+    assert rt.curp is p0 and p0.m is m2
+    assert [g.goid for g in p0.queued()] == [1, 2]
+    assert list(rt.runq) == []
