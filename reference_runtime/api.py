@@ -20,7 +20,7 @@ def run(main, *args, gomaxprocs: int | None = None, clock: str = "real",
     alive).  An exception escaping any goroutine ends the run and is
     re-raised here; a deadlock raises ``Deadlock``.
 
-    gomaxprocs: number of Ps (default: $GOMAXPROCS, else os.cpu_count()).
+    gomaxprocs: number of Ps (default: $GOMAXPROCS, else the CPUs in the process's affinity mask).
     clock: "real", or "virtual" (time jumps to the next timer when no
       goroutine can run; with `seed`, runs are exactly reproducible).
     seed: seeds every random choice (select, work stealing).

@@ -53,11 +53,14 @@ from . import errors
 from .errors import Deadlock, FatalError, Goexit, RunTimeout
 from .g import G, Gdead, Grunnable, Grunning, Gsyscall, Gwaiting, WaitReason
 from . import runq
-from .runq import GLOBAL_CHECK_PERIOD, RUNQ_SIZE, P, PStatus
+from .runq import GLOBAL_CHECK_PERIOD, RUNQ_SIZE, P, PStatus, runqputbatch
 
 _PRUNNING = PStatus.Prunning
 FORCE_PREEMPT_NS = 0.010   # forcePreemptNS: a G may run 10 ms before sysmon preempts it
 GOID_CACHE_BATCH = 16      # _GoidCacheBatch: goids are handed to Ps in batches
+
+#: injectglist's default: the P the host is scheduling for (Go's getg().m.p)
+_CURP = object()
 
 #: The runtime of the run() in progress, or None.  One run at a time per
 #: process: goroutines of every P share the host thread.
@@ -69,18 +72,32 @@ _cli_mode = False
 last_fatal_goid = 0
 
 
+def ncpu() -> int:
+    """The default GOMAXPROCS: the CPUs this process may run on (Go's
+    ``getproccount``, os_linux.go, counts the bits of ``sched_getaffinity``),
+    so ``taskset -c 0`` gives 1; ``os.cpu_count()`` where affinity is not
+    available.  (Go 1.25 also lowers it to a cgroup CPU limit; Go 1.19, the
+    version modelled, does not.)"""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 class M:
     """A machine (Go's ``m``): a worker that holds a P and runs Gs on it.
 
     Ms that run Gs are all driven by the host thread, in turns.  An M in a
-    system call is a real OS thread (``syscall.py``) holding its G (and, for
-    one sysmon tick, its P)."""
+    system call is a real OS thread (``syscall.py``) holding its G, with no
+    P: the P it left is ``oldp``, in ``Psyscall``, owned by whoever takes it
+    first (exitsyscall or sysmon's retake)."""
 
-    __slots__ = ("id", "p", "curg", "spinning", "in_syscall")
+    __slots__ = ("id", "p", "oldp", "curg", "spinning", "in_syscall")
 
     def __init__(self, mid: int) -> None:
         self.id = mid
         self.p = None
+        self.oldp = None
         self.curg = None
         self.spinning = False
         self.in_syscall = False
@@ -142,7 +159,7 @@ class Runtime:
             raise ValueError(f"preempt must be 'off', 'calls' or 'async', not {preempt!r}")
         if gomaxprocs is None:
             env = os.environ.get("GOMAXPROCS", "")
-            gomaxprocs = int(env) if env.strip().isdigit() and int(env) > 0 else (os.cpu_count() or 1)
+            gomaxprocs = int(env) if env.strip().isdigit() and int(env) > 0 else ncpu()
         if not isinstance(gomaxprocs, int) or gomaxprocs < 1:
             raise ValueError(f"gomaxprocs must be a positive int, not {gomaxprocs!r}")
         self.virtual = clock == "virtual"
@@ -431,20 +448,35 @@ class Runtime:
             self.trace_event("preempt", self.curp, g)
         self._schedule()
 
-    def injectglist(self, gs: list) -> None:
-        """Make Gs from the netpoller or timers runnable (Go's injectglist):
-        onto the global queue, starting idle Ps for them."""
+    def injectglist(self, gs: list, pp: "P | None | object" = _CURP) -> None:
+        """Make Gs from the netpoller runnable (Go's injectglist, as since
+        Go 1.16).  pp is the P the caller holds: by default the P the host
+        is scheduling for (``rt.curp``, Go's ``getg().m.p``); None for a
+        caller without one (sysmon's poll, the idle host's blocking poll).
+
+        Without a P, every G goes to the global queue, with an M started
+        on an idle P for each (``startIdle``).  With a P, at most ``npidle``
+        Gs go to the global queue, each with an M started for it, and the
+        rest go to pp's local queue (``runqputbatch``): no point queueing
+        globally what no idle P would come and take."""
+        if not gs:
+            return
         for g in gs:
             g.status = Grunnable
             g.wait_reason = ""
-            self.runq.append(g)
             if self.tracing:
                 self.trace_event("ready", None, g, "netpoll")
-        n = len(gs)
-        while n and self.pidle:
-            p = self._pidleget()
-            self.startm(p, False)
-            n -= 1
+        if pp is _CURP:
+            pp = self.curp
+        n = len(gs) if pp is None else min(self.npidle, len(gs))
+        if n:
+            self.runq.extend(gs[:n])
+            for _ in range(n):                    # startIdle(n)
+                if not self.pidle:
+                    break
+                self.startm(self._pidleget(), False)
+        if n < len(gs):
+            runqputbatch(self, pp, gs[n:])
 
     # ------------------------------------------------------------- schedule
 
@@ -643,7 +675,7 @@ class Runtime:
     def _netpoll_block(self, timeout: float | None) -> bool:
         gs = self.netpoller.poll(timeout)
         if gs:
-            self.injectglist(gs)
+            self.injectglist(gs, None)            # the idle host holds no P
             return True
         return False
 
@@ -700,9 +732,13 @@ class Runtime:
 
         Virtual clock: the G holds its P for that long in simulated time
         while the other Ps go on; with preempt="async" it is preempted
-        every 10 ms (forcePreemptNS) like any CPU-bound goroutine, going to
-        the global queue.  Real clock: a busy loop, preemptible under
-        "async" (it is a loop without calls)."""
+        when its time slice reaches exactly 10 ms (forcePreemptNS) from
+        ``p.schedwhen``, going to the global queue.  That slice is
+        idealised: Go's sysmon measures a slice from the first round that
+        *observed* the new schedtick and checks only every 20 µs–10 ms, so
+        a real Go slice is 10 ms plus up to one sysmon period (Go 1.19
+        measured 14–24 ms here).  Real clock: a busy loop, preemptible
+        under "async" (it is a loop without calls)."""
         if seconds <= 0:
             return
         if not self.virtual:
@@ -936,10 +972,13 @@ class Runtime:
     def procresize(self, n: int) -> None:
         """Change the number of Ps at run time (Go's procresize, which
         GOMAXPROCS calls with the world stopped).  Growing adds idle Ps.
-        Shrinking moves everything the removed Ps held — queued Gs, the G
-        each had picked, a G computing in work(), timers — to the global
-        queue and P0, so no goroutine is lost; the caller continues on its
-        P if it survives, else on P0."""
+        Shrinking moves everything the removed Ps held, so no goroutine is
+        lost: as Go's ``p.destroy``, each one's queued Gs to the *head* of
+        the global queue (the ring from its tail, then runnext, which ends
+        up at the very front) and its timers to the caller's P (P0 if the
+        caller's own P goes); the G each one's M had picked, or was
+        computing in work(), goes to the global queue's tail.  The caller
+        continues on its P if it survives, else on P0."""
         old = self.gomaxprocs
         if n == old:
             return
@@ -952,8 +991,9 @@ class Runtime:
             cur = self.curp
             caller = self.curg
             p0 = self.allp[0]
+            local = cur if cur is not None and cur.id < n else p0   # the caller's P after the switch
             for p in self.allp[n:]:
-                self._release_p(p, keep=(p is cur))
+                self._release_p(p, keep=(p is cur), timers_to=local)
             self.allp = self.allp[:n]
             if cur is not None and cur.id >= n:
                 # the caller moves to P0: P0 gives up what it had picked, and
@@ -978,20 +1018,30 @@ class Runtime:
             self.trace_event("procresize", self.curp, self.curg, (old, n))
         self.wakep()
 
-    def _release_p(self, p: P, keep: bool, requeue_only: bool = False) -> None:
-        """Empty P p for procresize: its queue to the global queue, its
-        timers to P0, the G its M had picked (or was computing in work())
-        back to the global queue, its M to the idle list.  With keep, p is
-        the caller's P: its running G stays with its M."""
-        for g in p.queued():
-            self.runq.append(g)
-        p.runnext = None
-        p.runq = [None] * len(p.runq)
-        p.runqhead = p.runqtail = 0
+    def _release_p(self, p: P, keep: bool, requeue_only: bool = False,
+                   timers_to: P | None = None) -> None:
+        """Empty P p for procresize.  Unless requeue_only (P0 handing its M
+        to the caller: its queue and timers stay), do Go's ``p.destroy``:
+        pop the ring from its tail onto the head of the global queue
+        (``globrunqputhead``), then runnext, so runnext ends up first and
+        the ring keeps its order behind it; move the timers to timers_to
+        (``moveTimers`` to the caller's P).  Then the G its M had picked (or
+        was computing in work()) goes to the global queue's tail and the M
+        to the idle list.  With keep, p is the caller's P: its running G
+        stays with its M."""
         if not requeue_only:
+            ring = p.runq
+            while p.runqtail != p.runqhead:
+                p.runqtail -= 1
+                self.runq.appendleft(ring[p.runqtail % RUNQ_SIZE])
+            if p.runnext is not None:
+                self.runq.appendleft(p.runnext)
+            p.runnext = None
+            p.runq = [None] * len(ring)
+            p.runqhead = p.runqtail = 0
             moved, p.timers = p.timers, []
             from .timers import readd_timers
-            readd_timers(self, self.allp[0], moved)
+            readd_timers(self, timers_to if timers_to is not None else self.allp[0], moved)
         if p in self.pidle:
             self.pidle.remove(p)
             self.npidle -= 1
@@ -1002,20 +1052,19 @@ class Runtime:
             p.busy_until = None
             if m is not None and m.curg is not None:
                 m.curg.param = ("work interrupted", self.vnow)
+        # (a P in Psyscall has no M: its M's exitsyscall finds the P dead
+        # and looks for another)
         if m is not None and not keep:
-            if p.status == PStatus.Psyscall:
-                m.p = None                    # exitsyscall will find another P
-            else:
-                g = m.curg
-                if g is not None:
-                    g.status = Grunnable
-                    self.runq.append(g)
-                if m.spinning:
-                    m.spinning = False
-                    self.nmspinning -= 1
-                m.p = None
-                m.curg = None
-                self.midle.append(m)
+            g = m.curg
+            if g is not None:
+                g.status = Grunnable
+                self.runq.append(g)
+            if m.spinning:
+                m.spinning = False
+                self.nmspinning -= 1
+            m.p = None
+            m.curg = None
+            self.midle.append(m)
             p.m = None
         if not requeue_only and not keep:
             p.status = PStatus.Pdead
