@@ -19,32 +19,17 @@ import os
 import sys
 
 from . import api, sched
-from .errors import Deadlock, FatalError, Panic
+from .errors import Deadlock, panic_head
 from .trace import _funcname
 
 
 def format_panic(exc: BaseException, goid: int) -> str:
-    """Go's panic report for an exception that escaped goroutine `goid`."""
+    """Go's panic report for an exception that escaped goroutine `goid`:
+    ``errors.panic_head`` (computed on the crashing goroutine when the
+    runtime could, see ``Runtime._crash``), then the goroutine's stack."""
+    head = getattr(exc, "_go_panic_head", None) or panic_head(exc)
     if isinstance(exc, Deadlock):
-        return str(exc) + "\n"
-    if isinstance(exc, FatalError):
-        head = f"fatal error: {exc}\n"
-    else:
-        chain = []
-        e = exc
-        while e is not None and len(chain) < 10:
-            chain.append(e)
-            e = e.__cause__ or (None if e.__suppress_context__ else e.__context__)
-        chain.reverse()
-        lines = []
-        for i, e in enumerate(chain):
-            text = str(e) if isinstance(e, Panic) else f"{type(e).__name__}: {e}"
-            if isinstance(e, KeyboardInterrupt):
-                text = "KeyboardInterrupt"
-            prefix = "" if i == 0 else "\t"
-            suffix = " [recovered]" if i < len(chain) - 1 else ""
-            lines.append(f"{prefix}panic: {text}{suffix}")
-        head = "\n".join(lines) + "\n"
+        return head
     out = [head, f"\ngoroutine {goid} [running]:\n"]
     tb = exc.__traceback__
     frames = []

@@ -118,16 +118,18 @@ class Runtime:
 
     # every field, fixed: attribute access on the hot path is a slot load
     __slots__ = (
-        "_coprimes", "addtimer", "allg", "allm", "allp", "arm_frame", "busy", "checkdead",
+        "_coprimes", "addtimer", "allg", "allm", "allp", "arm_frame", "bubble", "busy", "checkdead",
         "clock", "coarse_now", "curg", "curp", "deltimer", "events", "exiting", "fast_runq",
         "fast_sched", "fatal", "fatal_goid", "findrunnable", "gfget", "gfput", "gfree",
-        "glets", "globrunqget", "plain", "goidgen", "gomaxprocs", "gpool", "handoffp", "hook_armed",
+        "glets", "globrunqget", "plain", "goexiting", "goidgen", "gomaxprocs", "gpool", "handoffp",
+        "hook_armed",
         "host_thread", "inbox", "main_g", "main_goexited", "main_started", "midle", "nallg",
         "nanotime", "netpollblock", "netpoller", "netpollready", "nextg", "nmspinning",
         "npidle", "nsyscall", "pending_start", "pidle", "preempt", "preempt_mode", "preempter",
         "readyps", "result", "rng", "root", "run_timers", "runq", "runqget", "runqput",
         "runqsteal", "safe_point", "schedtrace", "seed", "seq", "stealwork", "syscalls",
-        "sysmon", "t0", "timeout", "timer_seq", "trace", "tracing", "unwind_on_return",
+        "sysmon", "t0", "timeout", "timer_seq", "timers", "trace", "traceback", "tracing",
+        "unwind_on_return",
         "virtual", "vnow",
     )
 
@@ -135,11 +137,20 @@ class Runtime:
     def __init__(self, gomaxprocs: int | None = None, clock: str = "real",
                  seed: int | None = None, preempt: str = "async",
                  timeout: float | None = None, schedtrace: float | None = None,
-                 trace: list | None = None, parts: dict | None = None) -> None:
+                 trace: list | None = None, parts: dict | None = None,
+                 timers: str = "go1.22", traceback: str = "go1.19") -> None:
         if clock not in ("real", "virtual"):
             raise ValueError(f"clock must be 'real' or 'virtual', not {clock!r}")
         if preempt not in ("off", "calls", "async"):
             raise ValueError(f"preempt must be 'off', 'calls' or 'async', not {preempt!r}")
+        if timers not in ("go1.22", "go1.23"):
+            raise ValueError(f"timers must be 'go1.22' (Go before 1.23) or 'go1.23', not {timers!r}")
+        if traceback not in ("go1.19", "go1.21"):
+            raise ValueError(f"traceback must be 'go1.19' or 'go1.21', not {traceback!r}")
+        self.timers = timers              # timer channels: buffered (go1.22) or unbuffered (go1.23)
+        self.traceback = traceback        # "created by F" (go1.19) or "... in goroutine N" (go1.21)
+        self.bubble = None                # a synctest bubble (synctest.py), or None
+        self.goexiting: set = set()       # Gs that called goexit() (Go resumes it after a recover)
         if gomaxprocs is None:
             env = os.environ.get("GOMAXPROCS", "")
             gomaxprocs = int(env) if env.strip().isdigit() and int(env) > 0 else (os.cpu_count() or 1)
@@ -349,6 +360,8 @@ class Runtime:
         current P's runnext, where it runs before the Gs already queued
         (Go's newproc).  Its stack (greenlet) is bound when it first runs."""
         if not callable(fn):
+            if fn is None:                # Go's newproc1 throws on a nil func
+                raise FatalError(errors.GO_OF_NIL)
             raise TypeError(f"go: {fn!r} is not callable")
         plain = self.plain
         if plain:
@@ -455,8 +468,8 @@ class Runtime:
         if reason is not None:            # gopark
             g = self.curg
             g.status = Gwaiting
-            g.wait_reason = reason
-            g.waitsince = self.coarse_now  # approximate, as Go's (set lazily by its GC)
+            g.wait_reason = reason        # (no waitsince: Go sets it only when its GC
+                                          # finds the G waiting, and there is no GC here)
             if self.tracing:
                 self.trace_event("park", self.curp, g, reason)
         if self.plain and not self.readyps and not self.inbox:
@@ -753,8 +766,11 @@ class Runtime:
                 try:
                     kw = g.kwargs
                     r = g.fn(*g.args, **kw) if kw else g.fn(*g.args)
+                    if self.goexiting and g in self.goexiting:
+                        raise Goexit()    # a panic during goexit() was caught: Go resumes the Goexit
                 except Goexit:
                     r = None
+                    self.goexiting.discard(g)
                     if g is self.main_g:
                         self.main_goexited = True
                         self.main_g = None
@@ -795,6 +811,14 @@ class Runtime:
         self.root.switch()
 
     def _crash(self, exc: BaseException, g: G | None) -> None:
+        self.goexiting.discard(g)
+        if not self.unwind_on_return:
+            # the command line's report, made here while the runtime still
+            # runs (Go's preprintpanics): a __str__ may call the runtime
+            try:
+                exc._go_panic_head = errors.panic_head(exc)
+            except BaseException:
+                pass
         self.fatal = exc
         self.fatal_goid = g.goid if g is not None else 0
         if g is not None:

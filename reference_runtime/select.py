@@ -7,6 +7,9 @@ Three passes, as in Go:
    that can proceed now.  The shuffle is what makes select fair: with two
    ready channels each is chosen about half the time, and no case can
    starve another by its position in the source.
+A select of one case (no default) is the plain channel operation, as Go's
+compiler makes it: it waits as ``chan receive``, not ``select``.
+
 2. None ready: with a ``default`` case, take it.  Otherwise enqueue one
    sudog per case on each channel's queue, all pointing to one ``Select``
    record, and park with wait reason ``select``.
@@ -103,6 +106,16 @@ def select(*cases):
         rt.gopark(WaitReason.SELECT_NO_CASES)
         return None
     scases, dflt = _parse(cases)
+    if len(cases) == 1 and dflt < 0:
+        # Go's compiler rewrites a one-case select into the plain channel
+        # operation (walk/select.go), so it blocks as one: "chan receive",
+        # "chan receive (nil chan)", "chan send"; a case plus default
+        # becomes selectnbrecv/selectnbsend, which pass 1 below already is
+        case = cases[0]
+        if type(case) is tuple:
+            case[0](case[1])
+            return 0, None
+        return 0, case()
     # pass 1: poll in random order
     norder = len(scases)
     if norder > 1:
