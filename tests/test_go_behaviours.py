@@ -356,3 +356,75 @@ def test_a_parked_goroutine_has_no_waitsince_as_before_any_go_gc():
         return g.waitsince
 
     assert run(main, gomaxprocs=1, clock="virtual") == 0.0
+
+
+# ------------------------------------------- Go 1.23 timers, side by side
+
+def reset_after_fire():
+    """Go's classic Reset pitfall (golang/go#37196, fixed by Go 1.23): the
+    timer fires while nobody receives, then is reset for one more second."""
+    from reference_runtime import Timer, now, sleep
+    t = Timer(1.0)
+    sleep(2.0)                    # it fires at 1.0; nobody receives
+    seen = len(t.c), t.c.cap
+    was_pending = t.reset(1.0)
+    start = now()
+    fired_at = t.c.recv()
+    return seen, was_pending, now() - start, fired_at
+
+
+def test_before_go_1_23_reset_leaves_the_stale_time_in_the_timer_channel():
+    seen, was_pending, waited, fired_at = run(reset_after_fire, clock="virtual", gomaxprocs=1)
+    assert seen == (1, 1)         # one buffered slot, holding the time it fired
+    assert was_pending is False   # it had fired
+    assert waited == 0.0          # the receive gets the stale value at once
+    assert fired_at == 1.0
+
+
+def test_go_1_23_reset_takes_back_the_stale_time():
+    seen, was_pending, waited, fired_at = run(reset_after_fire, clock="virtual", gomaxprocs=1,
+                                              timers="go1.23")
+    assert seen == (0, 0)         # an unbuffered channel, as a program sees it
+    assert was_pending is True    # the unreceived value counts as pending
+    assert waited == 1.0          # the receive waits for the reset timer
+    assert fired_at == 3.0
+
+
+def stop_after_fire():
+    from reference_runtime import Timer, default, select, sleep
+    t = Timer(1.0)
+    sleep(2.0)
+    return t.stop(), select(t.c.recv, default)
+
+
+def test_stop_after_the_timer_fired_before_go_1_23_and_in_go_1_23():
+    assert run(stop_after_fire, clock="virtual", gomaxprocs=1) == (False, (0, 1.0))
+    assert run(stop_after_fire, clock="virtual", gomaxprocs=1, timers="go1.23") == (True, (1, None))
+
+
+def test_a_go_1_23_timer_still_delivers_to_a_waiting_receiver():
+    def main():
+        from reference_runtime import Timer, after, now
+        t = Timer(0.5)
+        return t.c.recv(), after(0.25).recv(), now()
+
+    assert run(main, clock="virtual", gomaxprocs=1, timers="go1.23") == (0.5, 0.75, 0.75)
+
+
+def ticker_reset_after_missed_tick():
+    from reference_runtime import Ticker, default, select, sleep
+    tk = Ticker(1.0)
+    sleep(1.5)                    # one tick waits in the channel
+    tk.reset(1.0)
+    return select(tk.c.recv, default)
+
+
+def test_ticker_reset_drops_the_missed_tick_only_in_go_1_23():
+    assert run(ticker_reset_after_missed_tick, clock="virtual", gomaxprocs=1) == (0, 1.0)
+    assert run(ticker_reset_after_missed_tick, clock="virtual", gomaxprocs=1,
+               timers="go1.23") == (1, None)
+
+
+def test_an_unknown_timers_setting_is_refused():
+    with pytest.raises(ValueError, match="timers must be"):
+        run(lambda: None, timers="go1.24")
