@@ -618,8 +618,15 @@ class Runtime:
                     self._netpoll_block(None)        # real events first
                     continue
                 if npoll:
+                    if self.bubble is not None:
+                        # a synctest bubble: a goroutine waiting for the network is
+                        # not durably blocked, so fake time waits for it in real time
+                        self._netpoll_block(None)
+                        continue
                     if self._netpoll_block(0):
                         continue
+                if self.bubble is not None and self.bubble.idle(self, when):
+                    continue                         # synctest.wait() returns, or run() ends
                 cands = []
                 if when is not None and self.pidle:
                     cands.append(when)
