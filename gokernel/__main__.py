@@ -1,5 +1,8 @@
 """python -m gokernel prog.py   run prog.main() on the learner's runtime, like `go run`
-python -m gokernel progress  which parts are yours, and your points so far"""
+python -m gokernel progress  which parts are yours, and your points so far
+
+The options are reference_runtime's command line's: --trace FILE writes the
+run's event trace for Perfetto (reference_runtime.trace_export)."""
 from __future__ import annotations
 
 import os

@@ -9,7 +9,10 @@ and, for a deadlock, the blocked goroutines; also status 2.  ``sys.exit(n)``
 in any goroutine exits with n, like ``os.Exit``.
 
 Options mirror Go's environment: GOMAXPROCS=n, GODEBUG=schedtrace=ms, and
---clock, --seed, --preempt, --timeout.
+--clock, --seed, --preempt, --timeout; --trace FILE writes the run's event
+trace in the Chrome trace event format (open it in Perfetto, as Go's
+``go tool trace`` shows a run); --traceback go1.21 prints goroutine dumps'
+``created by ... in goroutine N`` as Go 1.21+ (default: Go 1.19's).
 """
 from __future__ import annotations
 
@@ -76,6 +79,10 @@ def main(argv: list[str] | None = None, runtime_module=None, prepare=None) -> in
     ap.add_argument("--preempt", choices=("off", "calls", "async"), default="async")
     ap.add_argument("--gomaxprocs", type=int, default=None)
     ap.add_argument("--timeout", type=float, default=None)
+    ap.add_argument("--trace", metavar="FILE", default=None,
+                    help="write the event trace as Chrome trace JSON (Perfetto, chrome://tracing)")
+    ap.add_argument("--traceback", choices=("go1.19", "go1.21"), default="go1.19",
+                    help="the Go version whose 'created by' line dumps print")
     args = ap.parse_args(argv)
 
     if runtime_module is None:
@@ -86,10 +93,33 @@ def main(argv: list[str] | None = None, runtime_module=None, prepare=None) -> in
     rt_kwargs = dict(gomaxprocs=args.gomaxprocs, clock=args.clock, seed=args.seed,
                      preempt=args.preempt, timeout=args.timeout,
                      schedtrace=_schedtrace_from_env())
+    if args.traceback != "go1.19":
+        if runtime_module is not api:
+            ap.error("--traceback is an option of the reference runtime only")
+        rt_kwargs["traceback"] = args.traceback
+    entry = prog.main
+    save_trace = lambda: None            # noqa: E731
+    if args.trace is not None:
+        events: list = []
+        rt_kwargs["trace"] = events
+        saved = []
+
+        def save_trace() -> None:
+            if not saved:
+                saved.append(True)
+                from .trace_export import write_chrome_trace
+                write_chrome_trace(events, args.trace)
+
+        def entry():                      # main returning exits the process at once (as
+            try:                          # Go): write the trace on the way out
+                return prog.main()
+            finally:
+                save_trace()
     sched._cli_mode = True
     try:
-        runtime_module.run(prog.main, **rt_kwargs)
+        runtime_module.run(entry, **rt_kwargs)
     except SystemExit as e:
+        save_trace()
         sys.stdout.flush()
         code = e.code
         if code is None:
@@ -99,11 +129,13 @@ def main(argv: list[str] | None = None, runtime_module=None, prepare=None) -> in
         sys.stderr.write(f"{code}\n")
         return 1
     except BaseException as exc:        # panic, fatal error, deadlock
+        save_trace()
         sys.stdout.flush()
         goid = getattr(exc, "_go_goid", None) or sched.last_fatal_goid or 1
         sys.stderr.write(format_panic(exc, goid))
         sys.stderr.flush()
         return 2
+    save_trace()
     return 0
 
 
