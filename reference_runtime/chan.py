@@ -117,7 +117,10 @@ class Chan:
         if rt is None:
             sched.getrt()
         g = rt.curg
-        sg = g.sudog                      # one sudog per G, reused (Go's acquireSudog cache)
+        try:
+            sg = g.sudog                  # one sudog per G, reused (Go's acquireSudog cache)
+        except AttributeError:            # no goroutine running: another OS thread called
+            raise sched.not_on_a_goroutine(rt) from None
         if sg is None:
             sg = g.sudog = Sudog(g, None, None, None, 0)
         sg.elem = v
@@ -178,7 +181,10 @@ class Chan:
         if rt is None:
             sched.getrt()
         g = rt.curg
-        sg = g.sudog
+        try:
+            sg = g.sudog
+        except AttributeError:            # no goroutine running: another OS thread called
+            raise sched.not_on_a_goroutine(rt) from None
         if sg is None:
             sg = g.sudog = Sudog(g, None, None, None, 0)
         sg.elem = None
@@ -222,7 +228,10 @@ class Chan:
         if rt is None:
             sched.getrt()
         g = rt.curg
-        sg = g.sudog                      # one sudog per G, reused
+        try:
+            sg = g.sudog                  # one sudog per G, reused
+        except AttributeError:            # no goroutine running: another OS thread called
+            raise sched.not_on_a_goroutine(rt) from None
         if sg is None:
             sg = g.sudog = Sudog(g, None, None, None, 0)
         sg.elem = None

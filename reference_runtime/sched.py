@@ -129,7 +129,7 @@ class Runtime:
         "readyps", "result", "rng", "root", "run_timers", "runq", "runqget", "runqput",
         "runqsteal", "safe_point", "schedtrace", "seed", "seq", "stealwork", "syscalls",
         "sysmon", "t0", "timeout", "timer_seq", "timers", "trace", "traceback", "tracing",
-        "unwind_on_return",
+        "unwind_on_return", "unwind_tries",
         "virtual", "vnow",
     )
 
@@ -151,6 +151,7 @@ class Runtime:
         self.traceback = traceback        # "created by F" (go1.19) or "... in goroutine N" (go1.21)
         self.bubble = None                # a synctest bubble (synctest.py), or None
         self.goexiting: set = set()       # Gs that called goexit() (Go resumes it after a recover)
+        self.unwind_tries: dict = {}      # greenlet -> GreenletExits it caught while run() unwound
         if gomaxprocs is None:
             env = os.environ.get("GOMAXPROCS", "")
             gomaxprocs = int(env) if env.strip().isdigit() and int(env) > 0 else (os.cpu_count() or 1)
@@ -407,6 +408,8 @@ class Runtime:
         """Park the running G with a wait reason and run something else.
         Returns when goready() makes it runnable and it is scheduled again.
         (The same as _schedule(reason), which the hot paths call directly.)"""
+        if threading.get_ident() != self.host_thread.ident:
+            raise foreign_thread_error(self)
         self._schedule(reason)
 
     def goready(self, g: G) -> None:
@@ -416,6 +419,8 @@ class Runtime:
         g.wait_reason = ""
         p = self.curp                     # the caller's P: running, by invariant
         if p is None:
+            if threading.current_thread() is not self.host_thread:
+                raise foreign_thread_error(self)
             self.runq.append(g)
             if self.tracing:
                 self.trace_event("ready", None, g, "global")
@@ -511,7 +516,7 @@ class Runtime:
                         glet.switch()
                     return
         if self.exiting:
-            raise greenlet.GreenletExit
+            self._unwind_again()
         if self.hook_armed:
             self.preempter.disarm()       # a preemption request is moot once the G stops
         self.curg = None
@@ -940,21 +945,57 @@ class Runtime:
         if self.syscalls is not None:
             self.syscalls.shutdown()
 
+    def _unwind_again(self) -> None:
+        """A goroutine being unwound reached a scheduling point again: it
+        caught the GreenletExit (a bare ``except:``) or blocks in a finally
+        block.  Raise it again, at most UNWIND_TRIES times; then give up on
+        this goroutine: leave it suspended for good and go back to
+        _unwind_all, so run() returns whatever it catches."""
+        me = greenlet.getcurrent()
+        n = self.unwind_tries.get(me, 0) + 1
+        self.unwind_tries[me] = n
+        if n <= UNWIND_TRIES:
+            raise greenlet.GreenletExit
+        _ABANDONED.append(me)             # never resumed, never collected (a collected
+        self.root.switch()                # greenlet would be thrown into again)
+
     def _unwind_all(self) -> None:
         """Unwind every goroutine still alive, running its finally blocks,
-        so that nothing of this run outlives it."""
+        so that nothing of this run outlives it.  A goroutine that keeps
+        running after UNWIND_TRIES GreenletExits is left suspended, and a
+        RuntimeWarning names it."""
         self.exiting = True
         self.update_plain()
         from .g import release_waiting
+        goid_of = {g.glet: g for g in self.allg if g.glet is not None}
         for g in self.allg:
             release_waiting(g)            # channels and sync objects may outlive the run
         me = greenlet.getcurrent()
+        stuck = []
         for glet in self.glets:
             if glet and not glet.dead and glet is not me:
                 try:
                     glet.throw(greenlet.GreenletExit)
                 except BaseException:
                     pass
+                if not glet.dead:
+                    stuck.append(goid_of.get(glet))
+        if stuck:
+            import warnings
+            from .trace import _frames, _funcname
+            names = []
+            for g in stuck:
+                if g is None:
+                    names.append("a goroutine")
+                    continue
+                frames = _frames(g)
+                where = f" in {_funcname(frames[0])}" if frames else ""
+                names.append(f"goroutine {g.goid}{where}")
+            warnings.warn(
+                f"run() could not unwind {', '.join(names)}: it went on running after "
+                f"{UNWIND_TRIES} GreenletExits (a bare 'except:' or 'except BaseException' "
+                "around a blocking call?); it is left suspended and will never run again",
+                RuntimeWarning, stacklevel=4)
         self.glets.clear()
         self.gpool.clear()
         for g in self.allg:
@@ -1214,6 +1255,13 @@ def _coprimes(n: int) -> list[int]:
     return [i for i in range(1, n + 1) if math.gcd(i, n) == 1]
 
 
+#: GreenletExits a goroutine may catch while run() unwinds it before it is
+#: given up on (each nested finally block that blocks takes one)
+UNWIND_TRIES = 100
+#: greenlets of goroutines that refused to unwind: kept so they are never
+#: collected (collecting one throws GreenletExit into it, and it would run)
+_ABANDONED: list = []
+
 #: a gap this long between two turns of the busy loop means its goroutine was
 #: switched out (preempted) or the host thread descheduled: not its CPU time
 _BUSY_GAP = 200e-6
@@ -1240,6 +1288,28 @@ def _flush_std() -> None:
             s.flush()
         except Exception:
             pass
+
+
+def foreign_thread_error(rt: Runtime) -> RuntimeError:
+    """The error for a call into the runtime from an OS thread that is not
+    the one running it (goroutines, channels and timers live on the thread
+    that called run())."""
+    return RuntimeError(
+        f"this was called from thread {threading.current_thread().name!r}, but the goroutine "
+        f"runtime runs on thread {getattr(rt.host_thread, 'name', '?')!r}: goroutines, "
+        "channels, select and timers belong to the thread that called run(). From a "
+        "goroutine, run blocking work on another thread with syscall(fn) and pass results "
+        "on through a channel (a goroutine looping over syscall(queue.get) brings values "
+        "in from other threads)")
+
+
+def not_on_a_goroutine(rt: Runtime) -> RuntimeError:
+    """The error when a blocking call finds no running goroutine: called
+    from another thread, or from the runtime's own idle loop."""
+    if threading.current_thread() is not rt.host_thread:
+        return foreign_thread_error(rt)
+    return RuntimeError("a blocking runtime call was made outside any goroutine "
+                        "(from the runtime's own thread while no goroutine runs)")
 
 
 def getrt() -> Runtime:

@@ -24,6 +24,8 @@ channel locks to order.
 """
 from __future__ import annotations
 
+import threading
+
 from . import sched
 from .chan import Chan, NilChan, _dequeue
 from .errors import SEND_ON_CLOSED, Panic
@@ -145,6 +147,8 @@ def select(*cases):
         rt.gopark(WaitReason.SELECT)
         return None
     # pass 2: enqueue on every channel and park
+    if threading.get_ident() != rt.host_thread.ident:
+        raise sched.foreign_thread_error(rt)
     g = rt.curg
     sel = Select()
     waiting = []

@@ -116,6 +116,8 @@ def sleep(seconds: float) -> None:
         return
     rt = sched.getrt()
     g = rt.curg
+    if g is None:
+        raise sched.not_on_a_goroutine(rt)
     t = g.timer
     if t is None:
         t = g.timer = _RTimer(_goroutine_ready, g)
