@@ -118,6 +118,17 @@ def select(*cases):
             case[0](case[1])
             return 0, None
         return 0, case()
+    return selectgo(scases, dflt, rt)
+
+
+def selectgo(scases: list, dflt: int, rt=None):
+    """The runtime's part of a select (Go's ``selectgo``), for a statement
+    the compiler did not rewrite: `scases` is a list of ``(index, kind,
+    chan, value)`` for the non-nil channels (kind 0 recv, 1 recv_ok, 2
+    send), `dflt` the index of ``default`` or -1.  Returns ``(index,
+    value)`` as ``select`` does."""
+    if rt is None:
+        rt = sched.getrt()
     # pass 1: poll in random order
     norder = len(scases)
     if norder > 1:
