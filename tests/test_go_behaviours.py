@@ -428,3 +428,9 @@ def test_ticker_reset_drops_the_missed_tick_only_in_go_1_23():
 def test_an_unknown_timers_setting_is_refused():
     with pytest.raises(ValueError, match="timers must be"):
         run(lambda: None, timers="go1.24")
+
+
+def test_the_command_line_prints_go_1_21s_created_by_on_request(run_cli):
+    r = run_cli(SEL1, "--gomaxprocs", "1", "--traceback", "go1.21")
+    created = [c for _, c in _blocks(r.stderr) if c]
+    assert created == ["created by main.main in goroutine 1"] * 3

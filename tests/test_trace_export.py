@@ -209,3 +209,21 @@ def test_the_command_line_writes_the_trace_on_a_deadlock(run_cli, tmp_path):
     doc = json.loads((tmp_path / "dead.json").read_text())
     check_format(doc)
     assert any(ev["ph"] == "i" and ev["name"] == "park" for ev in doc["traceEvents"])
+
+
+def test_gokernels_command_line_takes_the_same_trace_flag(tmp_path):
+    import os
+    import subprocess
+    import sys
+    import textwrap
+    prog = tmp_path / "prog.py"
+    prog.write_text(textwrap.dedent(PROG))
+    env = dict(os.environ, GOKERNEL_WORKDIR=str(tmp_path / "work"))
+    env.pop("GOMAXPROCS", None)
+    r = subprocess.run([sys.executable, "-m", "gokernel", "--clock", "virtual", "--gomaxprocs", "2",
+                        "--trace", str(tmp_path / "gk.json"), str(prog)],
+                       capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+    doc = json.loads((tmp_path / "gk.json").read_text())
+    check_format(doc)
+    assert tracks(doc, P_TRACKS) == {0: "P0", 1: "P1"}
