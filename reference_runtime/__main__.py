@@ -98,17 +98,18 @@ def main(argv: list[str] | None = None, runtime_module=None, prepare=None) -> in
             ap.error("--traceback is an option of the reference runtime only")
         rt_kwargs["traceback"] = args.traceback
     entry = prog.main
-    save_trace = lambda: None            # noqa: E731
-    if args.trace is not None:
-        events: list = []
-        rt_kwargs["trace"] = events
-        saved = []
+    events: list | None = None
+    saved: list = []
 
-        def save_trace() -> None:
-            if not saved:
-                saved.append(True)
-                from .trace_export import write_chrome_trace
-                write_chrome_trace(events, args.trace)
+    def save_trace() -> None:
+        """Write the event trace once (--trace), whichever way the run ended."""
+        if events is not None and not saved:
+            saved.append(True)
+            from .trace_export import write_chrome_trace
+            write_chrome_trace(events, args.trace)
+
+    if args.trace is not None:
+        events = rt_kwargs["trace"] = []
 
         def entry():                      # main returning exits the process at once (as
             try:                          # Go): write the trace on the way out

@@ -225,12 +225,16 @@ def test_a_bubble_cannot_be_started_inside_a_run():
 
 # --------------------------------------------- a timeout loop, tested
 
+def ask(fetch, answer) -> None:
+    answer.send(fetch())
+
+
 def fetch_with_retries(fetch, attempts: int = 3, timeout: float = 1.0):
     """The program under test: ask `fetch` in a goroutine, give each try
     `timeout` seconds, give up after `attempts` tries."""
     for attempt in range(attempts):
         c = chan(1)
-        go(lambda: c.send(fetch()))
+        go(ask, fetch, c)                 # arguments bound now, as Go's go statement
         k, v = select(c.recv, after(timeout).recv)
         if k == 0:
             return attempt, v, now()
