@@ -4,7 +4,7 @@ work.  Channels, select, timers, sync and net live in their own modules."""
 from __future__ import annotations
 
 import sys
-import threading
+from threading import get_ident
 
 from . import sched
 from .errors import Goexit
@@ -51,7 +51,7 @@ def go(fn, *args, **kwargs):
     rt = sched.current
     if rt is None:
         rt = sched.getrt()
-    if threading.get_ident() != rt.host_thread.ident:
+    if get_ident() != rt.host_ident:
         raise sched.foreign_thread_error(rt)
     g = rt.newproc(fn, args, kwargs or None)
     f = sys._getframe(1)

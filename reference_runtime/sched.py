@@ -46,6 +46,7 @@ import sys
 import threading
 import time
 from collections import deque
+from threading import get_ident
 
 import greenlet
 
@@ -123,7 +124,7 @@ class Runtime:
         "fast_sched", "fatal", "fatal_goid", "findrunnable", "gfget", "gfput", "gfree",
         "glets", "globrunqget", "plain", "goexiting", "goidgen", "gomaxprocs", "gpool", "handoffp",
         "hook_armed",
-        "host_thread", "inbox", "main_g", "main_goexited", "main_started", "midle", "nallg",
+        "host_ident", "host_thread", "inbox", "main_g", "main_goexited", "main_started", "midle", "nallg",
         "nanotime", "netpollblock", "netpoller", "netpollready", "nextg", "nmspinning",
         "npidle", "nsyscall", "pending_start", "pidle", "preempt", "preempt_mode", "preempter",
         "readyps", "result", "rng", "root", "run_timers", "runq", "runqget", "runqput",
@@ -219,6 +220,7 @@ class Runtime:
         self.syscalls = None
         self.timer_seq = 0
         self.host_thread = None
+        self.host_ident = None            # threading.get_ident() of host_thread
 
         # observability
         self.trace = trace
@@ -408,7 +410,7 @@ class Runtime:
         """Park the running G with a wait reason and run something else.
         Returns when goready() makes it runnable and it is scheduled again.
         (The same as _schedule(reason), which the hot paths call directly.)"""
-        if threading.get_ident() != self.host_thread.ident:
+        if get_ident() != self.host_ident:
             raise foreign_thread_error(self)
         self._schedule(reason)
 
@@ -877,6 +879,7 @@ class Runtime:
         saved_hooks = (sys.gettrace(), sys.getprofile())
         self.root = greenlet.getcurrent()
         self.host_thread = threading.current_thread()
+        self.host_ident = threading.get_ident()
         try:
             self._start()
             p = self._pidleget(self.allp[0])

@@ -24,7 +24,7 @@ channel locks to order.
 """
 from __future__ import annotations
 
-import threading
+from threading import get_ident
 
 from . import sched
 from .chan import Chan, NilChan, _dequeue
@@ -158,7 +158,7 @@ def selectgo(scases: list, dflt: int, rt=None):
         rt.gopark(WaitReason.SELECT)
         return None
     # pass 2: enqueue on every channel and park
-    if threading.get_ident() != rt.host_thread.ident:
+    if get_ident() != rt.host_ident:
         raise sched.foreign_thread_error(rt)
     g = rt.curg
     sel = Select()
