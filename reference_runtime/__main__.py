@@ -94,8 +94,6 @@ def main(argv: list[str] | None = None, runtime_module=None, prepare=None) -> in
                      preempt=args.preempt, timeout=args.timeout,
                      schedtrace=_schedtrace_from_env())
     if args.traceback != "go1.19":
-        if runtime_module is not api:
-            ap.error("--traceback is an option of the reference runtime only")
         rt_kwargs["traceback"] = args.traceback
     entry = prog.main
     events: list | None = None

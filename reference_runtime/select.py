@@ -109,16 +109,20 @@ def select(*cases):
         return None
     scases, dflt = _parse(cases)
     if len(cases) == 1 and dflt < 0:
-        # Go's compiler rewrites a one-case select into the plain channel
-        # operation (walk/select.go), so it blocks as one: "chan receive",
-        # "chan receive (nil chan)", "chan send"; a case plus default
-        # becomes selectnbrecv/selectnbsend, which pass 1 below already is
-        case = cases[0]
-        if type(case) is tuple:
-            case[0](case[1])
-            return 0, None
-        return 0, case()
+        return one_case(cases[0])
     return selectgo(scases, dflt, rt)
+
+
+def one_case(case):
+    """A select with one case and no default, as Go's compiler rewrites it
+    (walk/select.go): the plain channel operation, so it blocks as one
+    ("chan receive", "chan receive (nil chan)", "chan send").  A case plus
+    default becomes selectnbrecv/selectnbsend, which selectgo's pass 1
+    already is."""
+    if type(case) is tuple:
+        case[0](case[1])
+        return 0, None
+    return 0, case()
 
 
 def selectgo(scases: list, dflt: int, rt=None):
