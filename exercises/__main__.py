@@ -1,10 +1,13 @@
 """python -m exercises: the instructor's and the maintainer's commands.
 
   list                          every exercise, its notebook, points and tests
-  grade SUBMISSIONS [--csv F] [--feedback DIR] [--only ID ...]
-                                grade a folder of learners' submissions
+  grade SUBMISSIONS [--csv F] [--feedback DIR] [--only ID ...] [--jobs N] [--[no-]progress]
+                                grade a folder of learners' submissions (one folder
+                                each), N at a time (default: one per core), sandboxed
   edition check|build [--course DIR]
-                                check (or regenerate) the learner edition
+                                check (or regenerate) the learner edition's notebooks
+  edition build OUT_DIR         the learner edition a class installs: a copy of the
+                                project without the answer key or hidden tests
   edition solutions OUT_DIR     an instructor's copy with solutions
   class SUBMISSIONS [--csv F] [--feedback DIR] [--chart PNG] [--regrade]
                                 the class at a glance: points per exercise, a chart,
@@ -18,7 +21,7 @@ import argparse
 import os
 import sys
 
-from . import classview, core, edition, grading, instructor
+from . import classview, core, edition, grading, instructor, sandbox
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -32,6 +35,9 @@ def main(argv=None) -> int:
     g.add_argument("--csv", default="grades.csv")
     g.add_argument("--feedback", default="feedback")
     g.add_argument("--only", nargs="*")
+    g.add_argument("--jobs", type=int, default=None)
+    g.add_argument("--progress", action="store_true", help="show the progress bar even off a terminal")
+    g.add_argument("--no-progress", action="store_true")
     e = sub.add_parser("edition")
     e.add_argument("action", choices=("check", "build", "solutions"))
     e.add_argument("out", nargs="?")
@@ -49,9 +55,28 @@ def main(argv=None) -> int:
                   f"{len(ex.hidden_tests)} hidden tests  {ex.title}")
         return 0
     if a.cmd == "grade":
-        rows = instructor.grade_folder(a.submissions, a.csv, a.feedback, a.only)
+        try:
+            sandbox.require()          # learners' code never runs unsandboxed on the instructor's side
+        except sandbox.SandboxUnavailable as e:
+            print(f"python -m exercises grade: {e}", file=sys.stderr)
+            return 2
+        if not os.path.isdir(a.submissions):
+            print(f"python -m exercises grade: {a.submissions}: not a folder", file=sys.stderr)
+            return 2
+        try:
+            rows = instructor.grade_folder(a.submissions, a.csv, a.feedback, a.only, jobs=a.jobs,
+                                           progress=True if a.progress else False if a.no_progress else None)
+        except KeyError as e:
+            print(f"python -m exercises grade: {e.args[0]}", file=sys.stderr)
+            return 2
+        except (KeyboardInterrupt, grading.GradingInterrupted):
+            print(f"grading interrupted: {a.csv} and {a.feedback}/ were not changed", file=sys.stderr)
+            sys.stderr.flush()
+            # at once: the gradings still running in other threads end with
+            # this process (each sandbox dies with its parent)
+            os._exit(130)
         for r in rows:
-            print(f"{r['learner']}: {r['total']}")
+            print(f"{r['learner']}: {r['total']:g}")
         print(f"wrote {a.csv} and {a.feedback}/")
         return 0
     if a.cmd == "edition":
@@ -61,6 +86,11 @@ def main(argv=None) -> int:
                 print(p_)
             print("learner edition is current" if not problems else f"{len(problems)} problem(s)")
             return 1 if problems else 0
+        if a.action == "build" and a.out:
+            for what in edition.build_edition(ROOT, a.out):
+                print("left out:", what)
+            print(f"wrote the learner edition to {a.out}")
+            return 0
         if a.action == "build":
             for path in edition.build(a.course):
                 print("rewrote", path)

@@ -6,7 +6,9 @@ Each exercise lives in ``exercises/defs/<id>.py`` as a module-level
 ``EXERCISE``; its tests are plain functions taking the learner's module
 (``sol``) and raising ``Mismatch`` (via ``expect``) or ``AssertionError``
 when the learner's code does not behave.  Worked solutions live in
-``exercises/solutions/<id>.py`` (never in the learner's notebooks).
+``exercises/solutions/<id>.py`` (never in the learner's notebooks, nor in
+the learner edition, which ``python -m exercises edition build`` makes
+without them, without ``solution_source`` and without hidden tests).
 """
 from __future__ import annotations
 
@@ -29,22 +31,41 @@ class Mismatch(AssertionError):
 
 
 def _first_difference(expected: object, got: object) -> str:
-    """For two sequences, where they first differ (long lists are cut when
-    shown, so say where to look)."""
-    if not isinstance(expected, (list, tuple)) or not isinstance(got, (list, tuple)):
-        return ""
-    for i, (a, b) in enumerate(zip(expected, got)):
-        if a != b:
-            return f"first difference at index {i}: expected {a!r}, got {b!r}"
-    if len(expected) != len(got):
-        return f"lengths differ: expected {len(expected)} items, got {len(got)}"
-    return ""
+    """Where two sequences or strings first differ (see verdict.first_difference)."""
+    from .verdict import first_difference
+    return first_difference(expected, got)
 
 
-def expect(got: object, expected: object, what: str) -> None:
-    """Fail with a readable expected/got message unless got == expected."""
+_observe: Callable | None = None     # set by the grader's runner while a test runs
+
+
+def expect(got: object, expected: object, what: str, varies: bool = False) -> None:
+    """Fail with a readable expected/got message unless got == expected.
+
+    While grading, each call is also recorded as an observation of `got`
+    (exercises/runner.py): a test passes only if its observations are
+    exactly the reference's (docs/GRADING.md), so every test must call
+    expect at least once.  varies=True: `expected` is computed by the test
+    in the same run and may differ from run to run (real time): only
+    whether the two matched is recorded."""
+    if _observe is not None:
+        _observe(what, _Matched(got, expected) if varies else got)
     if got != expected:
         raise Mismatch(what, expected, got)
+
+
+class _Matched:
+    """What `expect(..., varies=True)` records: whether got matched."""
+
+    def __init__(self, got: object, expected: object) -> None:
+        self.got, self.expected = got, expected
+
+
+def checked(what: str) -> None:
+    """Record that a check the test made by itself (a value within a
+    tolerance, an exception raised) passed: the grader needs every test to
+    make at least one observation (``expect`` makes one per call)."""
+    expect(True, True, what)
 
 
 @dataclass
@@ -139,7 +160,9 @@ def get(exercise_id: str) -> Exercise:
 
 
 def solution_source(exercise_id: str) -> str:
-    """The worked solution's source (exercises/solutions/<id>.py)."""
+    """The worked solution's source (exercises/solutions/<id>.py).  The
+    instructor's edition only: the learner edition has neither this
+    function nor the solutions (exercises/edition.py)."""
     import os
     here = os.path.join(os.path.dirname(__file__), "solutions", f"{exercise_id}.py")
     with open(here, encoding="utf-8") as f:

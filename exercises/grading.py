@@ -1,251 +1,174 @@
-"""Grade code against an exercise's tests, in a subprocess with time and
-memory limits, and turn what happened into a verdict a learner can act on.
+"""Grade code against an exercise's tests in the sandbox (sandbox.py), and
+decide outside it whether each test passed (see docs/GRADING.md).
 
 Whatever the learner's code does — raise, loop forever, deadlock, return
-the wrong type, eat all memory — the verdict comes back within the
-exercise's time limit and the caller (a notebook kernel, the instructor's
-batch grader) keeps working.
+the wrong type, eat all memory, print fake results, exit, monkeypatch the
+tests, fork, write huge output — the verdict comes back within the
+exercise's time limit, the caller (a notebook kernel, the instructor's
+batch grader) keeps working, and nothing the code started outlives it.
+
+How a verdict is decided here, not in the sandboxed process:
+
+* the source is screened first (screen.py, an ast check): no import of the
+  grader or its answer key, nor of the reference's implementation of the
+  very functions asked for, nor of the interpreter's internals;
+* events from the child count only when signed with this run's one-time
+  key (a forged line is ignored);
+* a test passes only if the child reports it complete AND its observations
+  (one canonical value per ``expect`` call) equal the reference's for the
+  same test, computed here by a trusted child running the reference
+  (cached per exercise); a test with no observation never passes;
+* with which="all", the hidden tests run in a second sandbox: the first
+  one (public tests) holds no hidden test at all, and nothing of the code's
+  own output from the second reaches the feedback (it could carry the
+  hidden tests' source out).
 """
 from __future__ import annotations
 
-import html
+import atexit
+import hashlib
 import json
 import os
-import subprocess
-import sys
-import time
-from dataclasses import dataclass, field
+import secrets
+import shutil
+import tempfile
+import threading
 
-from . import core
+from . import core, sandbox as _sandbox, screen
+from .runner import sign
+from .sandbox import GradingInterrupted, SandboxUnavailable  # noqa: F401 (re-exported)
+from .verdict import TestResult, Verdict, _syntax_verdict, stopped_phrase  # noqa: F401 (re-exported)
 
-
-@dataclass
-class TestResult:
-    name: str
-    public: bool
-    doc: str
-    status: str                 # passed | failed | error | timeout | memory | killed | not run
-    message: str = ""
-    what: str = ""
-    expected: str = ""
-    got: str = ""
-    detail: str = ""
-    exception: str = ""
-    frames: list = field(default_factory=list)
-    stdout: str = ""
-
-    @property
-    def passed(self) -> bool:
-        return self.status == "passed"
+HIDDEN_OUTPUT = "(not shown for hidden tests)"
 
 
-@dataclass
-class Verdict:
-    exercise: core.Exercise
-    which: str                  # "public" or "all"
-    setup: str = "ok"           # ok | syntax | error | missing | killed
-    setup_message: str = ""
-    setup_frames: list = field(default_factory=list)
-    results: list = field(default_factory=list)
-    next_hint: str | None = None
-    hint_number: int = 0
-
-    @property
-    def ran(self) -> list:
-        return [r for r in self.results if r.status != "not run"]
-
-    @property
-    def passed(self) -> bool:
-        """Every test that was run passed (and all selected tests ran)."""
-        return self.setup == "ok" and bool(self.results) and all(r.passed for r in self.results)
-
-    @property
-    def score(self) -> float:
-        if self.setup != "ok" or not self.results:
-            return 0.0
-        return sum(r.passed for r in self.results) / len(self.results)
-
-    @property
-    def public_passed(self) -> bool:
-        """Every public test among the results passed (the learner can see
-        and run these, so they gate every point)."""
-        pub = [r for r in self.results if r.public]
-        return self.setup == "ok" and bool(pub) and all(r.passed for r in pub)
-
-    @property
-    def points(self) -> float:
-        """No points until every public test passes (a stub, or code that
-        gets only the easy cases right, earns nothing); then the share of
-        all tests passed, hidden ones included."""
-        if not self.public_passed:
-            return 0.0
-        return round(self.exercise.points * self.score, 2)
-
-    # ------------------------------------------------------------- summary
-
-    def headline(self) -> str:
-        ex = self.exercise
-        if self.setup == "syntax":
-            return f"Exercise {ex.label} ({ex.id}): your code does not compile."
-        if self.setup == "missing":
-            return f"Exercise {ex.label} ({ex.id}): {self.setup_message}"
-        if self.setup in ("error", "killed"):
-            return f"Exercise {ex.label} ({ex.id}): your code failed before any test ran."
-        n = len(self.results)
-        k = sum(r.passed for r in self.results)
-        hidden = len(ex.hidden_tests)
-        if self.which == "public":
-            if k == n:
-                tail = (f" {hidden} hidden test{'s' if hidden != 1 else ''} will also run "
-                        "when your work is graded." if hidden else "")
-                return f"Exercise {ex.label} ({ex.id}): public tests passed ({k}/{n}).{tail}"
-            return f"Exercise {ex.label} ({ex.id}): {k}/{n} public tests passed."
-        if k == n:
-            return f"Exercise {ex.label} ({ex.id}): all {n} tests passed ({self.points:g}/{ex.points} points)."
-        return (f"Exercise {ex.label} ({ex.id}): {k}/{n} tests passed "
-                f"({self.points:g}/{ex.points} points).")
-
-    def text(self) -> str:
-        lines = [self.headline()]
-        if self.setup != "ok":
-            if self.setup_message and self.setup != "missing":
-                lines.append("  " + self.setup_message)
-            for fr in self.setup_frames:
-                lines.append(f"    line {fr['line']}, in {fr['function']}: {fr['code']}")
-        for r in self.results:
-            mark = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "timeout": "TIMEOUT",
-                    "memory": "MEMORY", "killed": "KILLED", "not run": "not run"}[r.status]
-            lines.append(f"  [{mark}] {r.name}" + ("" if r.public else " (hidden)"))
-            if r.passed or r.status == "not run":
-                continue
-            if r.doc and r.public:
-                lines.append(f"      checks: {r.doc.splitlines()[0]}")
-            lines.extend("      " + ln for ln in _explain(r).splitlines())
-        if self.next_hint:
-            lines.append(f"Hint {self.hint_number}: {self.next_hint}")
-        return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        ok = self.passed
-        color = "#1a7f37" if ok else "#9a6700" if self.score > 0 else "#cf222e"
-        rows = []
-        for r in self.results:
-            icon = {"passed": "✔", "failed": "✘", "error": "✘", "timeout": "⏱",
-                    "memory": "✘", "killed": "✘", "not run": "·"}[r.status]
-            name = html.escape(r.name) + ("" if r.public else " <i>(hidden)</i>")
-            detail = ""
-            if not r.passed and r.status != "not run":
-                detail = "<pre style='margin:0;white-space:pre-wrap'>" + html.escape(_explain(r)) + "</pre>"
-                if r.doc and r.public:
-                    detail = f"<div><i>{html.escape(r.doc.splitlines()[0])}</i></div>" + detail
-            rows.append(f"<tr><td style='text-align:center'>{icon}</td><td style='text-align:left'>"
-                        f"<code>{name}</code>{detail}</td></tr>")
-        body = ""
-        if self.setup != "ok":
-            msg = self.setup_message
-            frames = "\n".join(f"line {fr['line']}, in {fr['function']}: {fr['code']}"
-                               for fr in self.setup_frames)
-            body = ("<pre style='white-space:pre-wrap'>" + html.escape(msg + ("\n" + frames if frames else ""))
-                    + "</pre>")
-        table = ("<table style='border-collapse:collapse'>" + "".join(rows) + "</table>") if rows else ""
-        hint = ""
-        if self.next_hint:
-            hint = (f"<div style='margin-top:.4em'><b>Hint {self.hint_number}:</b> "
-                    f"{html.escape(self.next_hint)}</div>")
-        return (f"<div style='border-left:4px solid {color};padding-left:.6em'>"
-                f"<b style='color:{color}'>{html.escape(self.headline())}</b>{body}{table}{hint}</div>")
-
-    def __repr__(self) -> str:
-        return self.text()
-
-
-def _explain(r: TestResult) -> str:
-    if r.status == "timeout":
-        where = ""
-        if r.frames:
-            fr = r.frames[-1]
-            where = f" It was running line {fr['line']} ({fr['code']})."
-        return (f"Timed out after {r.message or 'the time limit'}: an infinite loop, or a "
-                f"goroutine that never blocks?{where}")
-    if r.status == "memory":
-        return "Ran out of memory (the limit is 1.5 GiB): is something growing without bound?"
-    if r.status == "killed":
-        return r.message
-    parts = []
-    if r.what:
-        parts.append(f"{r.what}\n  expected: {r.expected}\n  got:      {r.got}")
-        if r.detail:
-            parts.append(f"  ({r.detail})")
-    elif r.status == "failed":
-        parts.append(r.message or "assertion failed")
-    else:
-        parts.append(f"{r.exception}: {r.message}")
-    if r.frames:
-        parts.append("in your code:")
-        parts.extend(f"  line {fr['line']}, in {fr['function']}: {fr['code']}" for fr in r.frames)
-    if r.stdout.strip():
-        parts.append("your code printed:\n" + r.stdout.rstrip()[-600:])
-    return "\n".join(parts)
-
-
-def _syntax_verdict(ex: core.Exercise, which: str, e: SyntaxError) -> Verdict:
-    v = Verdict(ex, which, setup="syntax")
-    line = (e.text or "").rstrip("\n")
-    v.setup_message = f"SyntaxError: {e.msg} (line {e.lineno})" + (f"\n    {line}" if line else "")
-    return v
+def sandbox_notice() -> str | None:
+    """One line for the notebook when a learner's grading runs without the
+    sandbox (bubblewrap missing); None when the sandbox is used."""
+    return _sandbox.notice()
 
 
 def run_tests(exercise_id: str, source: str | None, which: str = "public",
               target: str = "source", timeout: float | None = None,
-              only: list[str] | None = None, per_test_timeout: float | None = None) -> Verdict:
+              only: list[str] | None = None, per_test_timeout: float | None = None,
+              sandbox: bool | None = None, screen_source: bool = True) -> Verdict:
     """Run an exercise's tests against `source` (or the reference, with
-    target="reference") in a fresh Python process; never raises for
-    anything the code under test does."""
+    target="reference") in a fresh Python process, sandboxed: sandbox=True
+    requires bubblewrap (SandboxUnavailable otherwise), None uses it when
+    present, False never (trusted code only).  Never raises for anything
+    the code under test does; raises GradingInterrupted on a
+    KeyboardInterrupt (everything started is killed first).
+    screen_source=False skips the static screen (tests of the sandbox
+    alone; never for grading)."""
     ex = core.get(exercise_id)
     selected = [t for t in ex.tests if (which == "all" or t.public) and (not only or t.name in only)]
+    v = Verdict(ex, which)
     if target == "source":
         try:
             compile(source, "<your code>", "exec")
         except SyntaxError as e:
             return _syntax_verdict(ex, which, e)
-    v = Verdict(ex, which)
+        refused = screen.problems(source, ex.provides, ex.id) if screen_source else []
+        if refused:
+            v.setup = "error"
+            v.setup_message = ("The grader does not run this code:\n"
+                               + "\n".join("  " + p for p in refused[:12]))
+            return v
+        if sandbox is None:
+            sandbox = _sandbox.available()
+        elif sandbox:
+            _sandbox.require()
+    else:
+        sandbox = False                 # the reference is trusted code
     results = {t.name: TestResult(t.name, t.public, t.doc, "not run") for t in selected}
     v.results = list(results.values())
     limit = timeout or ex.timeout
-    req = json.dumps({"exercise": exercise_id, "source": source, "which": which, "target": target,
-                      "only": only, "per_test_timeout": per_test_timeout})
-    env = dict(os.environ)
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
-    env.pop("GOKERNEL_WORKDIR", None)
-    proc = subprocess.Popen([sys.executable, "-m", "exercises.runner"], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                            cwd=_project_root())
+    base = {"exercise": exercise_id, "source": source, "target": target,
+            "per_test_timeout": per_test_timeout, "timeout": limit}
+    if target == "source" and sandbox and which == "all":
+        phases = [("public", [t for t in selected if t.public]),
+                  ("hidden", [t for t in selected if not t.public])]
+    else:
+        phases = [(which, selected)]
+    phases = [(p, t) for p, t in phases if t]
+    # the reference runs the same tests in the same order in one process (a
+    # test may depend on what ran before it), meanwhile, in a trusted child
+    refs: dict = {}
+    cancel = threading.Event()
+    worker = None
+    if target == "source":
+        def fetch():
+            try:
+                for _phase, tests in phases:
+                    names = tuple(t.name for t in tests)
+                    refs[names] = _reference_observations(exercise_id, names, cancel)
+            except GradingInterrupted:
+                pass
+        worker = threading.Thread(target=fetch, daemon=True)
+        worker.start()
     try:
-        out, err = proc.communicate(req, timeout=limit)
-        killed = False
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        out, err = proc.communicate()
-        killed = True
+        return _run_phases(v, ex, base, phases, results, limit, sandbox, target, refs, worker)
+    except (KeyboardInterrupt, GradingInterrupted):
+        cancel.set()                 # the reference's child goes too
+        if worker is not None:
+            worker.join()
+        raise GradingInterrupted() from None
+
+
+def _run_phases(v: Verdict, ex: core.Exercise, base: dict, phases: list, results: dict,
+                limit: float, sandbox: bool, target: str, refs: dict, worker) -> Verdict:
+    for phase, tests in phases:
+        names = [t.name for t in tests]
+        req = dict(base, which=phase, only=names)
+        _run_phase(v, ex, req, results, limit, sandbox, phase == "hidden")
+        if v.setup != "ok":
+            break
+    if worker is not None:
+        worker.join()
+    for phase, tests in phases:
+        names = tuple(t.name for t in tests)
+        reference = refs.get(names, {}) if target == "source" else None
+        for name in names:
+            _decide(results[name], reference)
+    return v
+
+
+def _run_phase(v: Verdict, ex: core.Exercise, req: dict, results: dict, limit: float,
+               sandboxed: bool, hidden_phase: bool) -> None:
+    key = secrets.token_bytes(32)
+    req = dict(req, key=key.hex())
+    limits = _sandbox.Limits(wall=limit)
+    defs = _defs_files(ex.id, strip=req["which"] == "public") if sandboxed else None
+    out = _sandbox.run("exercises.runner", req, limits, sandbox=sandboxed, defs=defs)
     running = None
-    for line in out.splitlines():
+    done = False
+    for line in out.stdout.decode("utf-8", "replace").splitlines():
         try:
             ev = json.loads(line)
-        except ValueError:
+            mac = ev.pop("mac")
+        except (ValueError, KeyError, AttributeError, TypeError):
             continue
+        if not isinstance(mac, str) or mac != sign(key, ev):
+            continue                     # not from the runner: ignored
         kind = ev.get("event")
         if kind == "setup":
             if ev["status"] == "missing":
                 v.setup = "missing"
                 names = ", ".join(ev["missing"])
                 v.setup_message = f"your code must define {names} (as in the starter code)."
+            elif ev["status"] == "error" and hidden_phase:
+                v.setup = "error"        # its message could carry the hidden tests out
+                v.setup_message = (f"{ev['exception']} while loading your code for the hidden "
+                                   "tests (the message is not shown for hidden tests)")
             elif ev["status"] == "error":
                 v.setup = "error"
                 v.setup_message = f"{ev['exception']}: {ev['message']}"
                 v.setup_frames = ev.get("frames", [])
         elif kind == "start":
-            running = ev["test"]
-        elif kind == "result":
+            running = ev["test"] if ev.get("test") in results else None
+        elif kind == "done":
+            done = True
+        elif kind == "result" and ev.get("test") in results:
             r = results[ev["test"]]
             r.status = ev["status"]
             r.message = ev.get("message", "")
@@ -258,22 +181,160 @@ def run_tests(exercise_id: str, source: str | None, which: str = "public",
             r.exception = ev.get("exception", "")
             r.frames = ev.get("frames", [])
             r.stdout = ev.get("stdout", "")
+            r.cpu, r.wall, r.returned = ev.get("cpu"), ev.get("wall"), ev.get("returned")
+            r._obs = ev.get("obs") or []
+            r._withheld = hidden_phase
+            if hidden_phase:
+                # the code's own output could carry the hidden tests' source out
+                r.stdout = ""
+                if r.got:
+                    r.got = HIDDEN_OUTPUT
+                if r.status == "error" and not ev.get("runtime_message"):
+                    r.message = HIDDEN_OUTPUT
+                r.detail = ""
+                r.returned = None
             running = None
-    if killed or proc.returncode not in (0, None):
-        why = (f"stopped after {limit:g} s" if killed else
-               f"the test process died (exit status {proc.returncode})")
+    rc = out.returncode
+    if sandboxed and rc is not None and rc > 128:
+        rc = -(rc - 128)                 # bwrap reports a child killed by signal N as 128 + N
+    if out.timed_out or out.output_limit or rc not in (0, None) or not done:
+        if out.timed_out:
+            stop = {"limit": limit}
+        elif out.output_limit:
+            stop = {"exit_status": rc, "output_limit": _sandbox.Limits().stdout}
+        else:
+            stop = {"exit_status": rc}
         if running is not None:
             r = results[running]
             r.status = "killed"
-            r.message = (f"Your code was {why} while running this test: an infinite loop in C "
-                         "code, or memory or recursion that crashed the interpreter?")
-        elif v.setup == "ok" and all(r.status == "not run" for r in v.results):
+            r.stop = stop
+            if out.output_limit:
+                r.message = "Your code wrote too much output (over 16 MiB) and was stopped."
+        elif v.setup == "ok" and all(results[n].status == "not run" for n in req["only"]):
             v.setup = "killed"
-            tail = err.strip().splitlines()[-3:]
-            v.setup_message = f"Your code was {why} before any test ran." + (
+            tail = [] if hidden_phase else out.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
+            v.setup_message = f"Your code {stopped_phrase(stop)} before any test ran." + (
                 "\n" + "\n".join(tail) if tail else "")
-    return v
 
 
-def _project_root() -> str:
-    return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+def _decide(r: TestResult, reference: dict | None) -> None:
+    """A test reported passed counts only if its observations are the
+    reference's (with target="reference": if it observed anything)."""
+    obs = getattr(r, "_obs", None)
+    if r.status != "passed":
+        return
+    # values are compared, not the words describing them (a `what` may
+    # mention a measured time)
+    mine = [o[1] for o in obs or []]
+    if reference is None:
+        if not mine:
+            _fail(r, "the test checked nothing (no expect call ran): it cannot pass")
+        return
+    ref = reference.get(r.name)
+    if ref is None:
+        _fail(r, "the reference does not pass this test, so nothing can")
+        return
+    theirs = [o[1] for o in ref]
+    if not mine:
+        _fail(r, "the test reported no check of your code's results (was the test cut short?)")
+        return
+    if mine == theirs:
+        return
+    for i, (a, b) in enumerate(zip(mine, theirs)):
+        if a != b:
+            r.status = "failed"
+            r.what = obs[i][0]
+            r.expected = ref[i][2]
+            r.got = HIDDEN_OUTPUT if getattr(r, "_withheld", False) else obs[i][2]
+            r.detail = ("the test's check passed, but the value is not the reference's: "
+                        "another type, or an object of your own class?")
+            return
+    _fail(r, f"the test made {len(mine)} checks of your code's results where the reference's "
+             f"run makes {len(theirs)}")
+
+
+def _fail(r: TestResult, message: str) -> None:
+    r.status = "failed"
+    r.message = message
+    r.what = r.expected = r.got = r.detail = ""
+
+
+# ------------------------------------------------------------ the reference's observations
+
+_REFERENCE: dict[tuple, dict] = {}
+_REFERENCE_LOCK = threading.Lock()
+
+
+def _reference_observations(exercise_id: str, names: tuple, cancel=None) -> dict:
+    """test name -> observations of the reference's run of tests `names`,
+    for the tests it passes (a trusted child, not sandboxed; once per
+    exercise, tests and process)."""
+    with _REFERENCE_LOCK:
+        got = _REFERENCE.get((exercise_id, names))
+    if got is not None:
+        return got
+    ex = core.get(exercise_id)
+    key = secrets.token_bytes(32)
+    req = {"exercise": exercise_id, "source": None, "target": "reference", "which": "all",
+           "only": list(names), "per_test_timeout": None, "timeout": ex.timeout * 2, "key": key.hex()}
+    out = _sandbox.run("exercises.runner", req, _sandbox.Limits(wall=ex.timeout * 2),
+                       sandbox=False, cancel=cancel)
+    table = {}
+    for line in out.stdout.decode("utf-8", "replace").splitlines():
+        try:
+            ev = json.loads(line)
+            mac = ev.pop("mac")
+        except (ValueError, KeyError, AttributeError, TypeError):
+            continue
+        if mac == sign(key, ev) and ev.get("event") == "result" and ev.get("status") == "passed":
+            table[ev["test"]] = ev.get("obs") or []
+    with _REFERENCE_LOCK:
+        _REFERENCE[(exercise_id, names)] = table
+    return table
+
+
+# ------------------------------------------------------------ what the sandbox holds of exercises/defs
+
+_DEFS_DIR: str | None = None
+_DEFS_LOCK = threading.Lock()
+
+
+def _defs_files(exercise_id: str, strip: bool) -> dict[str, str]:
+    """The definition files the sandbox gets (name -> host path): the
+    package's __init__ and _support, this exercise's file and the
+    definitions it imports; with strip=True, without their hidden tests."""
+    from . import defs as _defs_pkg
+    from .edition import defs_imports, strip_hidden
+    global _DEFS_DIR
+    src_dir = os.path.dirname(os.path.abspath(_defs_pkg.__file__))
+    names = ["__init__", "_support"]
+    todo = [exercise_id]
+    while todo:
+        n = todo.pop()
+        if n in names:
+            continue
+        names.append(n)
+        with open(os.path.join(src_dir, n + ".py"), encoding="utf-8") as f:
+            todo.extend(d for d in defs_imports(f.read()) if d not in names)
+    out = {}
+    with _DEFS_LOCK:
+        if _DEFS_DIR is None:
+            _DEFS_DIR = tempfile.mkdtemp(prefix="grading-defs-")
+            os.chmod(_DEFS_DIR, 0o755)
+            atexit.register(shutil.rmtree, _DEFS_DIR, True)
+        for n in names:
+            host = os.path.join(src_dir, n + ".py")
+            if strip and n not in ("__init__", "_support"):
+                with open(host, encoding="utf-8") as f:
+                    text = strip_hidden(f.read())
+                digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+                path = os.path.join(_DEFS_DIR, f"{n}.{digest}.py")
+                if not os.path.exists(path):
+                    tmp = path + ".tmp"
+                    with open(tmp, "w", encoding="utf-8") as f:
+                        f.write(text)
+                    os.chmod(tmp, 0o644)
+                    os.replace(tmp, path)
+                host = path
+            out[n + ".py"] = host
+    return out

@@ -145,6 +145,7 @@ def grade_source(exercise_id: str, source: str, *, record: bool = True,
     source = textwrap.dedent(source)
     had_pass = progress.passed_before(ex)
     verdict = grading.run_tests(exercise_id, source, which="public")
+    verdict.line_offset = line_offset       # lines as the editor numbers them
     attempt = Attempt(verdict, had_pass=had_pass)
     if not record:
         return attempt
@@ -309,9 +310,12 @@ def load_ipython_extension(ipython) -> None:
         except UnknownExercise as e:
             print(e)
             return
+        notice = grading.sandbox_notice()
+        if notice:
+            print(notice)
         try:
             attempt = grade_source(exercise_id, cell)
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, grading.GradingInterrupted):
             print("Interrupted: nothing was graded or saved.")
             return
         display(attempt)

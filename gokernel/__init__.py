@@ -40,8 +40,8 @@ __all__ = [
 
 def run(main, *args, gomaxprocs: int | None = None, clock: str = "real",
         seed: int | None = None, preempt: str = "async", timeout: float | None = None,
-        schedtrace: float | None = None, trace: list | None = None, quiet: bool = False,
-        **kwargs):
+        schedtrace: float | None = None, trace: list | None = None, timers: str = "go1.22",
+        traceback: str = "go1.19", quiet: bool = False, **kwargs):
     """Run ``main(*args, **kwargs)`` as goroutine 1 on the learner's runtime.
 
     Same contract as ``reference_runtime.run``; the parts from the learner's
@@ -50,8 +50,8 @@ def run(main, *args, gomaxprocs: int | None = None, clock: str = "real",
     if not quiet:
         parts.announce()
     rt = _sched.Runtime(gomaxprocs=gomaxprocs, clock=clock, seed=seed, preempt=preempt,
-                        timeout=timeout, schedtrace=schedtrace, trace=trace,
-                        parts=parts.runtime_parts())
+                        timeout=timeout, schedtrace=schedtrace, trace=trace, timers=timers,
+                        traceback=traceback, parts=parts.runtime_parts())
     from . import channel, selectgo
     channel.bind()
     selectgo.bind()

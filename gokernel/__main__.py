@@ -9,6 +9,9 @@ python -m gokernel reset ID  go back to the reference runtime for one part
 python -m gokernel restore ID [N]
                              put an earlier saved version of a part back in use
 python -m gokernel where     which work folder and runtime the commands use
+
+A program's options are reference_runtime's command line's: --trace FILE writes
+the run's event trace for Perfetto (reference_runtime.trace_export).
 """
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ is passed, the reference's until then.  The cases are parsed by the glue
 ``(index, kind, chan, value)`` tuples, nil-channel cases removed."""
 from __future__ import annotations
 
-from reference_runtime.select import _parse
+from reference_runtime.select import _parse, one_case
 from reference_runtime.select import default  # noqa: F401 - re-exported
 from reference_runtime.select import select as _reference_select
 
@@ -36,4 +36,6 @@ def select(*cases):
         getrt().gopark(WaitReason.SELECT_NO_CASES)
         return None
     scases, dflt = _parse(cases)
+    if len(cases) == 1 and dflt < 0:
+        return one_case(cases[0])       # the compiler's rewrite: a plain channel operation
     return _mine.selectgo(scases, dflt)

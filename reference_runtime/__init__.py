@@ -16,7 +16,7 @@ system calls, a netpoller, preemption, and Go's error messages.
 Read the modules next to Go's ``src/runtime``: each names the Go file and
 function it mirrors.
 """
-from . import net
+from . import net, synctest
 from .api import current_goroutine, go, goexit, gomaxprocs, gosched, num_goroutine, run, runtime, work
 from .chan import Chan, chan, nilchan
 from .errors import Deadlock, FatalError, Panic, RunTimeout
@@ -34,4 +34,5 @@ __all__ = [
     "WaitGroup", "Mutex", "Once",
     "Panic", "FatalError", "Deadlock", "RunTimeout",
     "G", "GStatus", "WaitReason", "Event", "net", "current_goroutine", "runtime",
+    "synctest",
 ]

@@ -9,7 +9,10 @@ and, for a deadlock, the blocked goroutines; also status 2.  ``sys.exit(n)``
 in any goroutine exits with n, like ``os.Exit``.
 
 Options mirror Go's environment: GOMAXPROCS=n, GODEBUG=schedtrace=ms, and
---clock, --seed, --preempt, --timeout.
+--clock, --seed, --preempt, --timeout; --trace FILE writes the run's event
+trace in the Chrome trace event format (open it in Perfetto, as Go's
+``go tool trace`` shows a run); --traceback go1.21 prints goroutine dumps'
+``created by ... in goroutine N`` as Go 1.21+ (default: Go 1.19's).
 """
 from __future__ import annotations
 
@@ -19,32 +22,17 @@ import os
 import sys
 
 from . import api, sched
-from .errors import Deadlock, FatalError, Panic
+from .errors import Deadlock, panic_head
 from .trace import _funcname
 
 
 def format_panic(exc: BaseException, goid: int) -> str:
-    """Go's panic report for an exception that escaped goroutine `goid`."""
+    """Go's panic report for an exception that escaped goroutine `goid`:
+    ``errors.panic_head`` (computed on the crashing goroutine when the
+    runtime could, see ``Runtime._crash``), then the goroutine's stack."""
+    head = getattr(exc, "_go_panic_head", None) or panic_head(exc)
     if isinstance(exc, Deadlock):
-        return str(exc) + "\n"
-    if isinstance(exc, FatalError):
-        head = f"fatal error: {exc}\n"
-    else:
-        chain = []
-        e = exc
-        while e is not None and len(chain) < 10:
-            chain.append(e)
-            e = e.__cause__ or (None if e.__suppress_context__ else e.__context__)
-        chain.reverse()
-        lines = []
-        for i, e in enumerate(chain):
-            text = str(e) if isinstance(e, Panic) else f"{type(e).__name__}: {e}"
-            if isinstance(e, KeyboardInterrupt):
-                text = "KeyboardInterrupt"
-            prefix = "" if i == 0 else "\t"
-            suffix = " [recovered]" if i < len(chain) - 1 else ""
-            lines.append(f"{prefix}panic: {text}{suffix}")
-        head = "\n".join(lines) + "\n"
+        return head
     out = [head, f"\ngoroutine {goid} [running]:\n"]
     tb = exc.__traceback__
     frames = []
@@ -91,6 +79,10 @@ def main(argv: list[str] | None = None, runtime_module=None, prepare=None) -> in
     ap.add_argument("--preempt", choices=("off", "calls", "async"), default="async")
     ap.add_argument("--gomaxprocs", type=int, default=None)
     ap.add_argument("--timeout", type=float, default=None)
+    ap.add_argument("--trace", metavar="FILE", default=None,
+                    help="write the event trace as Chrome trace JSON (Perfetto, chrome://tracing)")
+    ap.add_argument("--traceback", choices=("go1.19", "go1.21"), default="go1.19",
+                    help="the Go version whose 'created by' line dumps print")
     args = ap.parse_args(argv)
 
     if runtime_module is None:
@@ -101,10 +93,32 @@ def main(argv: list[str] | None = None, runtime_module=None, prepare=None) -> in
     rt_kwargs = dict(gomaxprocs=args.gomaxprocs, clock=args.clock, seed=args.seed,
                      preempt=args.preempt, timeout=args.timeout,
                      schedtrace=_schedtrace_from_env())
+    if args.traceback != "go1.19":
+        rt_kwargs["traceback"] = args.traceback
+    entry = prog.main
+    events: list | None = None
+    saved: list = []
+
+    def save_trace() -> None:
+        """Write the event trace once (--trace), whichever way the run ended."""
+        if events is not None and not saved:
+            saved.append(True)
+            from .trace_export import write_chrome_trace
+            write_chrome_trace(events, args.trace)
+
+    if args.trace is not None:
+        events = rt_kwargs["trace"] = []
+
+        def entry():                      # main returning exits the process at once (as
+            try:                          # Go): write the trace on the way out
+                return prog.main()
+            finally:
+                save_trace()
     sched._cli_mode = True
     try:
-        runtime_module.run(prog.main, **rt_kwargs)
+        runtime_module.run(entry, **rt_kwargs)
     except SystemExit as e:
+        save_trace()
         sys.stdout.flush()
         code = e.code
         if code is None:
@@ -114,11 +128,13 @@ def main(argv: list[str] | None = None, runtime_module=None, prepare=None) -> in
         sys.stderr.write(f"{code}\n")
         return 1
     except BaseException as exc:        # panic, fatal error, deadlock
+        save_trace()
         sys.stdout.flush()
         goid = getattr(exc, "_go_goid", None) or sched.last_fatal_goid or 1
         sys.stderr.write(format_panic(exc, goid))
         sys.stderr.flush()
         return 2
+    save_trace()
     return 0
 
 

@@ -4,6 +4,7 @@ work.  Channels, select, timers, sync and net live in their own modules."""
 from __future__ import annotations
 
 import sys
+from threading import get_ident
 
 from . import sched
 from .errors import Goexit
@@ -12,7 +13,8 @@ from .g import Grunnable
 
 def run(main, *args, gomaxprocs: int | None = None, clock: str = "real",
         seed: int | None = None, preempt: str = "async", timeout: float | None = None,
-        schedtrace: float | None = None, trace: list | None = None, **kwargs):
+        schedtrace: float | None = None, trace: list | None = None, timers: str = "go1.22",
+        traceback: str = "go1.19", **kwargs):
     """Run ``main(*args, **kwargs)`` as goroutine 1 and return its result.
 
     When main returns, the other goroutines are abandoned, as in Go (here
@@ -20,7 +22,7 @@ def run(main, *args, gomaxprocs: int | None = None, clock: str = "real",
     alive).  An exception escaping any goroutine ends the run and is
     re-raised here; a deadlock raises ``Deadlock``.
 
-    gomaxprocs: number of Ps (default: $GOMAXPROCS, else os.cpu_count()).
+    gomaxprocs: number of Ps (default: $GOMAXPROCS, else the CPUs in the process's affinity mask).
     clock: "real", or "virtual" (time jumps to the next timer when no
       goroutine can run; with `seed`, runs are exactly reproducible).
     seed: seeds every random choice (select, work stealing).
@@ -28,10 +30,17 @@ def run(main, *args, gomaxprocs: int | None = None, clock: str = "real",
     timeout: seconds after which the run is stopped with RunTimeout, naming
       the goroutine that was running (so a starving program cannot hang).
     schedtrace: print Go's GODEBUG=schedtrace line every that many ms.
-    trace: a list to append scheduling events to (see ``Event``).
+    trace: a list to append scheduling events to (see ``Event``;
+      ``reference_runtime.trace_export.write_chrome_trace`` saves it for Perfetto).
+    timers: "go1.22" (default: timer channels as before Go 1.23, one buffered
+      slot, a fired value stays after stop()) or "go1.23" (unbuffered timer
+      channels: no stale value after stop() or reset(); see ``Timer``).
+    traceback: "go1.19" (default: dumps say ``created by main.main``, as the
+      Go the course compares with) or "go1.21" (``... in goroutine N``).
     """
     rt = sched.Runtime(gomaxprocs=gomaxprocs, clock=clock, seed=seed, preempt=preempt,
-                       timeout=timeout, schedtrace=schedtrace, trace=trace)
+                       timeout=timeout, schedtrace=schedtrace, trace=trace, timers=timers,
+                       traceback=traceback)
     return rt.run_main(main, args, kwargs or None)
 
 
@@ -42,6 +51,8 @@ def go(fn, *args, **kwargs):
     rt = sched.current
     if rt is None:
         rt = sched.getrt()
+    if get_ident() != rt.host_ident:
+        raise sched.foreign_thread_error(rt)
     g = rt.newproc(fn, args, kwargs or None)
     f = sys._getframe(1)
     g.gopc = (f.f_code, f.f_lineno, f.f_globals)
@@ -67,7 +78,8 @@ def goexit() -> None:
     blocks.  In main, the program goes on until every other goroutine has
     finished, then ends with Go's "no goroutines (main called
     runtime.Goexit) - deadlock!"."""
-    sched.getrt()
+    rt = sched.getrt()
+    rt.goexiting.add(rt.curg)
     raise Goexit()
 
 

@@ -25,12 +25,18 @@ from __future__ import annotations
 from collections import deque
 
 from . import sched
-from .errors import CLOSE_OF_CLOSED, CLOSE_OF_NIL, SEND_ON_CLOSED, Panic
+from .errors import CLOSE_OF_CLOSED, CLOSE_OF_NIL, MAKECHAN_SIZE, SEND_ON_CLOSED, Panic
 from .g import Grunnable, Sudog, WaitReason
 
 _NO_BUFFER = ()
 _CHAN_SEND = WaitReason.CHAN_SEND
 _CHAN_RECEIVE = WaitReason.CHAN_RECEIVE
+# makechan's bound: Go refuses a buffer larger than maxAlloc (2^48 bytes on
+# 64-bit Linux) less the hchan header (96 bytes); an element counts here as
+# one 8-byte word, so ``chan(1 << 59)`` panics as ``make(chan int, 1<<59)``.
+_MAX_ALLOC = 1 << 48
+_HCHAN_SIZE = 96
+MAX_CHAN_SIZE = (_MAX_ALLOC - _HCHAN_SIZE) // 8
 
 
 def _dequeue(q: deque):
@@ -69,8 +75,8 @@ class Chan:
     def __init__(self, size: int = 0) -> None:
         if not isinstance(size, int) or isinstance(size, bool):
             raise TypeError(f"chan size must be an int, not {type(size).__name__}")
-        if size < 0:
-            raise Panic("makechan: size out of range")
+        if not 0 <= size <= MAX_CHAN_SIZE:
+            raise Panic(MAKECHAN_SIZE)
         self.dataqsiz = size
         # an unbuffered channel has no buffer (as Go's hchan): an empty tuple
         # reads like an empty deque and saves one per channel
@@ -111,7 +117,10 @@ class Chan:
         if rt is None:
             sched.getrt()
         g = rt.curg
-        sg = g.sudog                      # one sudog per G, reused (Go's acquireSudog cache)
+        try:
+            sg = g.sudog                  # one sudog per G, reused (Go's acquireSudog cache)
+        except AttributeError:            # no goroutine running: another OS thread called
+            raise sched.not_on_a_goroutine(rt) from None
         if sg is None:
             sg = g.sudog = Sudog(g, None, None, None, 0)
         sg.elem = v
@@ -172,7 +181,10 @@ class Chan:
         if rt is None:
             sched.getrt()
         g = rt.curg
-        sg = g.sudog
+        try:
+            sg = g.sudog
+        except AttributeError:            # no goroutine running: another OS thread called
+            raise sched.not_on_a_goroutine(rt) from None
         if sg is None:
             sg = g.sudog = Sudog(g, None, None, None, 0)
         sg.elem = None
@@ -216,7 +228,10 @@ class Chan:
         if rt is None:
             sched.getrt()
         g = rt.curg
-        sg = g.sudog                      # one sudog per G, reused
+        try:
+            sg = g.sudog                  # one sudog per G, reused
+        except AttributeError:            # no goroutine running: another OS thread called
+            raise sched.not_on_a_goroutine(rt) from None
         if sg is None:
             sg = g.sudog = Sudog(g, None, None, None, 0)
         sg.elem = None

@@ -9,7 +9,11 @@ statement costs a record and a run-queue slot, not a new stack (Go's
 States keep Go's names and numbers (``_Gidle`` .. ``_Gdead``).  The state
 machine, as this runtime drives it::
 
-    Gidle -> Grunnable           newproc (go statement)
+    Gidle -> Grunnable           newproc (go statement); Go goes through
+                                 Gdead: malg makes a G in _Gidle, newproc1
+                                 turns it _Gdead before allgadd publishes it,
+                                 then _Gdead -> _Grunnable (a reused G starts
+                                 from _Gdead); this runtime skips the step
     Grunnable -> Grunning        execute
     Grunning -> Grunnable        gosched, preemption
     Grunning -> Gwaiting         gopark (channel, select, sleep, sema, IO)

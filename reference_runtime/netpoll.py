@@ -4,10 +4,25 @@ Every socket the ``net`` module makes is non-blocking and has a poll
 descriptor (Go's ``pollDesc``) with at most one goroutine waiting to read
 (``rg``) and one waiting to write (``wg``).  A goroutine whose read would
 block parks with wait reason ``IO wait`` (``netpollblock``); the host
-thread is never blocked by it.  The poller is asked, without blocking, on
-every ``findrunnable`` that finds no other work, and with a timeout (until
-the next timer) when every P is idle: readiness makes the waiting goroutines
+thread is never blocked by it.  Readiness makes the waiting goroutines
 runnable (``netpoll`` returns them, ``injectglist`` queues them).
+
+When the poller is asked, in Go 1.19 and here:
+
+* Go: every ``findRunnable`` that finds no other work polls without
+  blocking; then *any* M that has released its P blocks in
+  ``netpoll(delay)`` (until the next timer), provided no other M already
+  does (``sched.lastpoll`` swapped to 0); the other idle Ms ``stopm``.  So
+  with one P busy and the others idle, one idle M sits in ``epoll_wait``
+  and sees readiness at once; only when every P is busy does Go rely on
+  ``findRunnable``'s non-blocking polls and sysmon's poll every 10 ms.
+* Here: all Ps take turns on one host thread, which cannot run one P and
+  block in ``epoll_wait`` for another at the same time.  The host blocks in
+  the poller only when no P has anything to run (``Runtime._idle``); while
+  any P is busy, readiness is seen by ``findrunnable``'s non-blocking poll
+  when some P runs out of work, or by sysmon's poll after 10 ms without
+  one, as in Go when every P is busy.  docs/DESIGN-NOTES.md records this
+  departure.
 
 The same poller is how other threads wake the host: a byte written to a
 socket pair (Go's ``netpollBreak``) ends the wait, so a system call that

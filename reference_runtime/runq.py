@@ -112,6 +112,21 @@ def runqputslow(rt, p: P, g) -> None:
         rt.trace_event("runqputslow", p, None, n + 1)
 
 
+def runqputbatch(rt, p: P, gs: list) -> None:
+    """Put a batch of Gs on p's local ring, in order, as many as fit; the
+    rest go to the global queue (Go's runqputbatch with globrunqputbatch).
+    runnext is left alone."""
+    t = p.runqtail
+    room = RUNQ_SIZE - (t - p.runqhead)
+    k = min(room, len(gs))
+    ring = p.runq
+    for i in range(k):
+        ring[(t + i) % RUNQ_SIZE] = gs[i]
+    p.runqtail = t + k
+    if k < len(gs):
+        rt.runq.extend(gs[k:])
+
+
 def runqget(p: P):
     """Take the next G from p: runnext first (it inherits the time slice),
     then the head of the ring.  Returns (g, inherit_time) or (None, False)."""

@@ -46,6 +46,7 @@ import sys
 import threading
 import time
 from collections import deque
+from threading import get_ident
 
 import greenlet
 
@@ -53,11 +54,14 @@ from . import errors
 from .errors import Deadlock, FatalError, Goexit, RunTimeout
 from .g import G, Gdead, Grunnable, Grunning, Gsyscall, Gwaiting, WaitReason
 from . import runq
-from .runq import GLOBAL_CHECK_PERIOD, RUNQ_SIZE, P, PStatus
+from .runq import GLOBAL_CHECK_PERIOD, RUNQ_SIZE, P, PStatus, runqputbatch
 
 _PRUNNING = PStatus.Prunning
 FORCE_PREEMPT_NS = 0.010   # forcePreemptNS: a G may run 10 ms before sysmon preempts it
 GOID_CACHE_BATCH = 16      # _GoidCacheBatch: goids are handed to Ps in batches
+
+#: injectglist's default: the P the host is scheduling for (Go's getg().m.p)
+_CURP = object()
 
 #: The runtime of the run() in progress, or None.  One run at a time per
 #: process: goroutines of every P share the host thread.
@@ -69,18 +73,32 @@ _cli_mode = False
 last_fatal_goid = 0
 
 
+def ncpu() -> int:
+    """The default GOMAXPROCS: the CPUs this process may run on (Go's
+    ``getproccount``, os_linux.go, counts the bits of ``sched_getaffinity``),
+    so ``taskset -c 0`` gives 1; ``os.cpu_count()`` where affinity is not
+    available.  (Go 1.25 also lowers it to a cgroup CPU limit; Go 1.19, the
+    version modelled, does not.)"""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 class M:
     """A machine (Go's ``m``): a worker that holds a P and runs Gs on it.
 
     Ms that run Gs are all driven by the host thread, in turns.  An M in a
-    system call is a real OS thread (``syscall.py``) holding its G (and, for
-    one sysmon tick, its P)."""
+    system call is a real OS thread (``syscall.py``) holding its G, with no
+    P: the P it left is ``oldp``, in ``Psyscall``, owned by whoever takes it
+    first (exitsyscall or sysmon's retake)."""
 
-    __slots__ = ("id", "p", "curg", "spinning", "in_syscall")
+    __slots__ = ("id", "p", "oldp", "curg", "spinning", "in_syscall")
 
     def __init__(self, mid: int) -> None:
         self.id = mid
         self.p = None
+        self.oldp = None
         self.curg = None
         self.spinning = False
         self.in_syscall = False
@@ -118,16 +136,18 @@ class Runtime:
 
     # every field, fixed: attribute access on the hot path is a slot load
     __slots__ = (
-        "_coprimes", "addtimer", "allg", "allm", "allp", "arm_frame", "busy", "checkdead",
+        "_coprimes", "addtimer", "allg", "allm", "allp", "arm_frame", "bubble", "busy", "checkdead",
         "clock", "coarse_now", "curg", "curp", "deltimer", "events", "exiting", "fast_runq",
         "fast_sched", "fatal", "fatal_goid", "findrunnable", "gfget", "gfput", "gfree",
-        "glets", "globrunqget", "plain", "goidgen", "gomaxprocs", "gpool", "handoffp", "hook_armed",
-        "host_thread", "inbox", "main_g", "main_goexited", "main_started", "midle", "nallg",
+        "glets", "globrunqget", "plain", "goexiting", "goidgen", "gomaxprocs", "gpool", "handoffp",
+        "hook_armed",
+        "host_ident", "host_thread", "inbox", "main_g", "main_goexited", "main_started", "midle", "nallg",
         "nanotime", "netpollblock", "netpoller", "netpollready", "nextg", "nmspinning",
         "npidle", "nsyscall", "pending_start", "pidle", "preempt", "preempt_mode", "preempter",
         "readyps", "result", "rng", "root", "run_timers", "runq", "runqget", "runqput",
         "runqsteal", "safe_point", "schedtrace", "seed", "seq", "stealwork", "syscalls",
-        "sysmon", "t0", "timeout", "timer_seq", "trace", "tracing", "unwind_on_return",
+        "sysmon", "t0", "timeout", "timer_seq", "timers", "trace", "traceback", "tracing",
+        "unwind_on_return", "unwind_tries",
         "virtual", "vnow",
     )
 
@@ -135,14 +155,24 @@ class Runtime:
     def __init__(self, gomaxprocs: int | None = None, clock: str = "real",
                  seed: int | None = None, preempt: str = "async",
                  timeout: float | None = None, schedtrace: float | None = None,
-                 trace: list | None = None, parts: dict | None = None) -> None:
+                 trace: list | None = None, parts: dict | None = None,
+                 timers: str = "go1.22", traceback: str = "go1.19") -> None:
         if clock not in ("real", "virtual"):
             raise ValueError(f"clock must be 'real' or 'virtual', not {clock!r}")
         if preempt not in ("off", "calls", "async"):
             raise ValueError(f"preempt must be 'off', 'calls' or 'async', not {preempt!r}")
+        if timers not in ("go1.22", "go1.23"):
+            raise ValueError(f"timers must be 'go1.22' (Go before 1.23) or 'go1.23', not {timers!r}")
+        if traceback not in ("go1.19", "go1.21"):
+            raise ValueError(f"traceback must be 'go1.19' or 'go1.21', not {traceback!r}")
+        self.timers = timers              # timer channels: buffered (go1.22) or unbuffered (go1.23)
+        self.traceback = traceback        # "created by F" (go1.19) or "... in goroutine N" (go1.21)
+        self.bubble = None                # a synctest bubble (synctest.py), or None
+        self.goexiting: set = set()       # Gs that called goexit() (Go resumes it after a recover)
+        self.unwind_tries: dict = {}      # greenlet -> GreenletExits it caught while run() unwound
         if gomaxprocs is None:
             env = os.environ.get("GOMAXPROCS", "")
-            gomaxprocs = int(env) if env.strip().isdigit() and int(env) > 0 else (os.cpu_count() or 1)
+            gomaxprocs = int(env) if env.strip().isdigit() and int(env) > 0 else ncpu()
         if not isinstance(gomaxprocs, int) or gomaxprocs < 1:
             raise ValueError(f"gomaxprocs must be a positive int, not {gomaxprocs!r}")
         self.virtual = clock == "virtual"
@@ -207,6 +237,7 @@ class Runtime:
         self.syscalls = None
         self.timer_seq = 0
         self.host_thread = None
+        self.host_ident = None            # threading.get_ident() of host_thread
 
         # observability
         self.trace = trace
@@ -349,6 +380,8 @@ class Runtime:
         current P's runnext, where it runs before the Gs already queued
         (Go's newproc).  Its stack (greenlet) is bound when it first runs."""
         if not callable(fn):
+            if fn is None:                # Go's newproc1 throws on a nil func
+                raise FatalError(errors.GO_OF_NIL)
             raise TypeError(f"go: {fn!r} is not callable")
         plain = self.plain
         if plain:
@@ -394,6 +427,8 @@ class Runtime:
         """Park the running G with a wait reason and run something else.
         Returns when goready() makes it runnable and it is scheduled again.
         (The same as _schedule(reason), which the hot paths call directly.)"""
+        if get_ident() != self.host_ident:
+            raise foreign_thread_error(self)
         self._schedule(reason)
 
     def goready(self, g: G) -> None:
@@ -403,6 +438,8 @@ class Runtime:
         g.wait_reason = ""
         p = self.curp                     # the caller's P: running, by invariant
         if p is None:
+            if threading.current_thread() is not self.host_thread:
+                raise foreign_thread_error(self)
             self.runq.append(g)
             if self.tracing:
                 self.trace_event("ready", None, g, "global")
@@ -431,20 +468,35 @@ class Runtime:
             self.trace_event("preempt", self.curp, g)
         self._schedule()
 
-    def injectglist(self, gs: list) -> None:
-        """Make Gs from the netpoller or timers runnable (Go's injectglist):
-        onto the global queue, starting idle Ps for them."""
+    def injectglist(self, gs: list, pp: "P | None | object" = _CURP) -> None:
+        """Make Gs from the netpoller runnable (Go's injectglist, as since
+        Go 1.16).  pp is the P the caller holds: by default the P the host
+        is scheduling for (``rt.curp``, Go's ``getg().m.p``); None for a
+        caller without one (sysmon's poll, the idle host's blocking poll).
+
+        Without a P, every G goes to the global queue, with an M started
+        on an idle P for each (``startIdle``).  With a P, at most ``npidle``
+        Gs go to the global queue, each with an M started for it, and the
+        rest go to pp's local queue (``runqputbatch``): no point queueing
+        globally what no idle P would come and take."""
+        if not gs:
+            return
         for g in gs:
             g.status = Grunnable
             g.wait_reason = ""
-            self.runq.append(g)
             if self.tracing:
                 self.trace_event("ready", None, g, "netpoll")
-        n = len(gs)
-        while n and self.pidle:
-            p = self._pidleget()
-            self.startm(p, False)
-            n -= 1
+        if pp is _CURP:
+            pp = self.curp
+        n = len(gs) if pp is None else min(self.npidle, len(gs))
+        if n:
+            self.runq.extend(gs[:n])
+            for _ in range(n):                    # startIdle(n)
+                if not self.pidle:
+                    break
+                self.startm(self._pidleget(), False)
+        if n < len(gs):
+            runqputbatch(self, pp, gs[n:])
 
     # ------------------------------------------------------------- schedule
 
@@ -455,8 +507,8 @@ class Runtime:
         if reason is not None:            # gopark
             g = self.curg
             g.status = Gwaiting
-            g.wait_reason = reason
-            g.waitsince = self.coarse_now  # approximate, as Go's (set lazily by its GC)
+            g.wait_reason = reason        # (no waitsince: Go sets it only when its GC
+                                          # finds the G waiting, and there is no GC here)
             if self.tracing:
                 self.trace_event("park", self.curp, g, reason)
         if self.plain and not self.readyps and not self.inbox:
@@ -498,7 +550,7 @@ class Runtime:
                         glet.switch()
                     return
         if self.exiting:
-            raise greenlet.GreenletExit
+            self._unwind_again()
         if self.hook_armed:
             self.preempter.disarm()       # a preemption request is moot once the G stops
         self.curg = None
@@ -605,8 +657,15 @@ class Runtime:
                     self._netpoll_block(None)        # real events first
                     continue
                 if npoll:
+                    if self.bubble is not None:
+                        # a synctest bubble: a goroutine waiting for the network is
+                        # not durably blocked, so fake time waits for it in real time
+                        self._netpoll_block(None)
+                        continue
                     if self._netpoll_block(0):
                         continue
+                if self.bubble is not None and self.bubble.idle(self, when):
+                    continue                         # synctest.wait() returns, or run() ends
                 cands = []
                 if when is not None and self.pidle:
                     cands.append(when)
@@ -643,7 +702,7 @@ class Runtime:
     def _netpoll_block(self, timeout: float | None) -> bool:
         gs = self.netpoller.poll(timeout)
         if gs:
-            self.injectglist(gs)
+            self.injectglist(gs, None)            # the idle host holds no P
             return True
         return False
 
@@ -700,9 +759,13 @@ class Runtime:
 
         Virtual clock: the G holds its P for that long in simulated time
         while the other Ps go on; with preempt="async" it is preempted
-        every 10 ms (forcePreemptNS) like any CPU-bound goroutine, going to
-        the global queue.  Real clock: a busy loop, preemptible under
-        "async" (it is a loop without calls)."""
+        when its time slice reaches exactly 10 ms (forcePreemptNS) from
+        ``p.schedwhen``, going to the global queue.  That slice is
+        idealised: Go's sysmon measures a slice from the first round that
+        *observed* the new schedtick and checks only every 20 µs–10 ms, so
+        a real Go slice is 10 ms plus up to one sysmon period (Go 1.19
+        measured 14–24 ms here).  Real clock: a busy loop, preemptible
+        under "async" (it is a loop without calls)."""
         if seconds <= 0:
             return
         if not self.virtual:
@@ -753,8 +816,11 @@ class Runtime:
                 try:
                     kw = g.kwargs
                     r = g.fn(*g.args, **kw) if kw else g.fn(*g.args)
+                    if self.goexiting and g in self.goexiting:
+                        raise Goexit()    # a panic during goexit() was caught: Go resumes the Goexit
                 except Goexit:
                     r = None
+                    self.goexiting.discard(g)
                     if g is self.main_g:
                         self.main_goexited = True
                         self.main_g = None
@@ -795,6 +861,14 @@ class Runtime:
         self.root.switch()
 
     def _crash(self, exc: BaseException, g: G | None) -> None:
+        self.goexiting.discard(g)
+        if not self.unwind_on_return:
+            # the command line's report, made here while the runtime still
+            # runs (Go's preprintpanics): a __str__ may call the runtime
+            try:
+                exc._go_panic_head = errors.panic_head(exc)
+            except BaseException:
+                pass
         self.fatal = exc
         self.fatal_goid = g.goid if g is not None else 0
         if g is not None:
@@ -841,6 +915,7 @@ class Runtime:
         saved_hooks = (sys.gettrace(), sys.getprofile())
         self.root = greenlet.getcurrent()
         self.host_thread = threading.current_thread()
+        self.host_ident = threading.get_ident()
         try:
             self._start()
             p = self._pidleget(self.allp[0])
@@ -909,21 +984,57 @@ class Runtime:
         if self.syscalls is not None:
             self.syscalls.shutdown()
 
+    def _unwind_again(self) -> None:
+        """A goroutine being unwound reached a scheduling point again: it
+        caught the GreenletExit (a bare ``except:``) or blocks in a finally
+        block.  Raise it again, at most UNWIND_TRIES times; then give up on
+        this goroutine: leave it suspended for good and go back to
+        _unwind_all, so run() returns whatever it catches."""
+        me = greenlet.getcurrent()
+        n = self.unwind_tries.get(me, 0) + 1
+        self.unwind_tries[me] = n
+        if n <= UNWIND_TRIES:
+            raise greenlet.GreenletExit
+        _ABANDONED.append(me)             # never resumed, never collected (a collected
+        self.root.switch()                # greenlet would be thrown into again)
+
     def _unwind_all(self) -> None:
         """Unwind every goroutine still alive, running its finally blocks,
-        so that nothing of this run outlives it."""
+        so that nothing of this run outlives it.  A goroutine that keeps
+        running after UNWIND_TRIES GreenletExits is left suspended, and a
+        RuntimeWarning names it."""
         self.exiting = True
         self.update_plain()
         from .g import release_waiting
+        goid_of = {g.glet: g for g in self.allg if g.glet is not None}
         for g in self.allg:
             release_waiting(g)            # channels and sync objects may outlive the run
         me = greenlet.getcurrent()
+        stuck = []
         for glet in self.glets:
             if glet and not glet.dead and glet is not me:
                 try:
                     glet.throw(greenlet.GreenletExit)
                 except BaseException:
                     pass
+                if not glet.dead:
+                    stuck.append(goid_of.get(glet))
+        if stuck:
+            import warnings
+            from .trace import _frames, _funcname
+            names = []
+            for g in stuck:
+                if g is None:
+                    names.append("a goroutine")
+                    continue
+                frames = _frames(g)
+                where = f" in {_funcname(frames[0])}" if frames else ""
+                names.append(f"goroutine {g.goid}{where}")
+            warnings.warn(
+                f"run() could not unwind {', '.join(names)}: it went on running after "
+                f"{UNWIND_TRIES} GreenletExits (a bare 'except:' or 'except BaseException' "
+                "around a blocking call?); it is left suspended and will never run again",
+                RuntimeWarning, stacklevel=4)
         self.glets.clear()
         self.gpool.clear()
         for g in self.allg:
@@ -936,10 +1047,13 @@ class Runtime:
     def procresize(self, n: int) -> None:
         """Change the number of Ps at run time (Go's procresize, which
         GOMAXPROCS calls with the world stopped).  Growing adds idle Ps.
-        Shrinking moves everything the removed Ps held — queued Gs, the G
-        each had picked, a G computing in work(), timers — to the global
-        queue and P0, so no goroutine is lost; the caller continues on its
-        P if it survives, else on P0."""
+        Shrinking moves everything the removed Ps held, so no goroutine is
+        lost: as Go's ``p.destroy``, each one's queued Gs to the *head* of
+        the global queue (the ring from its tail, then runnext, which ends
+        up at the very front) and its timers to the caller's P (P0 if the
+        caller's own P goes); the G each one's M had picked, or was
+        computing in work(), goes to the global queue's tail.  The caller
+        continues on its P if it survives, else on P0."""
         old = self.gomaxprocs
         if n == old:
             return
@@ -952,8 +1066,9 @@ class Runtime:
             cur = self.curp
             caller = self.curg
             p0 = self.allp[0]
+            local = cur if cur is not None and cur.id < n else p0   # the caller's P after the switch
             for p in self.allp[n:]:
-                self._release_p(p, keep=(p is cur))
+                self._release_p(p, keep=(p is cur), timers_to=local)
             self.allp = self.allp[:n]
             if cur is not None and cur.id >= n:
                 # the caller moves to P0: P0 gives up what it had picked, and
@@ -978,20 +1093,30 @@ class Runtime:
             self.trace_event("procresize", self.curp, self.curg, (old, n))
         self.wakep()
 
-    def _release_p(self, p: P, keep: bool, requeue_only: bool = False) -> None:
-        """Empty P p for procresize: its queue to the global queue, its
-        timers to P0, the G its M had picked (or was computing in work())
-        back to the global queue, its M to the idle list.  With keep, p is
-        the caller's P: its running G stays with its M."""
-        for g in p.queued():
-            self.runq.append(g)
-        p.runnext = None
-        p.runq = [None] * len(p.runq)
-        p.runqhead = p.runqtail = 0
+    def _release_p(self, p: P, keep: bool, requeue_only: bool = False,
+                   timers_to: P | None = None) -> None:
+        """Empty P p for procresize.  Unless requeue_only (P0 handing its M
+        to the caller: its queue and timers stay), do Go's ``p.destroy``:
+        pop the ring from its tail onto the head of the global queue
+        (``globrunqputhead``), then runnext, so runnext ends up first and
+        the ring keeps its order behind it; move the timers to timers_to
+        (``moveTimers`` to the caller's P).  Then the G its M had picked (or
+        was computing in work()) goes to the global queue's tail and the M
+        to the idle list.  With keep, p is the caller's P: its running G
+        stays with its M."""
         if not requeue_only:
+            ring = p.runq
+            while p.runqtail != p.runqhead:
+                p.runqtail -= 1
+                self.runq.appendleft(ring[p.runqtail % RUNQ_SIZE])
+            if p.runnext is not None:
+                self.runq.appendleft(p.runnext)
+            p.runnext = None
+            p.runq = [None] * len(ring)
+            p.runqhead = p.runqtail = 0
             moved, p.timers = p.timers, []
             from .timers import readd_timers
-            readd_timers(self, self.allp[0], moved)
+            readd_timers(self, timers_to if timers_to is not None else self.allp[0], moved)
         if p in self.pidle:
             self.pidle.remove(p)
             self.npidle -= 1
@@ -1002,20 +1127,19 @@ class Runtime:
             p.busy_until = None
             if m is not None and m.curg is not None:
                 m.curg.param = ("work interrupted", self.vnow)
+        # (a P in Psyscall has no M: its M's exitsyscall finds the P dead
+        # and looks for another)
         if m is not None and not keep:
-            if p.status == PStatus.Psyscall:
-                m.p = None                    # exitsyscall will find another P
-            else:
-                g = m.curg
-                if g is not None:
-                    g.status = Grunnable
-                    self.runq.append(g)
-                if m.spinning:
-                    m.spinning = False
-                    self.nmspinning -= 1
-                m.p = None
-                m.curg = None
-                self.midle.append(m)
+            g = m.curg
+            if g is not None:
+                g.status = Grunnable
+                self.runq.append(g)
+            if m.spinning:
+                m.spinning = False
+                self.nmspinning -= 1
+            m.p = None
+            m.curg = None
+            self.midle.append(m)
             p.m = None
         if not requeue_only and not keep:
             p.status = PStatus.Pdead
@@ -1183,6 +1307,13 @@ def _coprimes(n: int) -> list[int]:
     return [i for i in range(1, n + 1) if math.gcd(i, n) == 1]
 
 
+#: GreenletExits a goroutine may catch while run() unwinds it before it is
+#: given up on (each nested finally block that blocks takes one)
+UNWIND_TRIES = 100
+#: greenlets of goroutines that refused to unwind: kept so they are never
+#: collected (collecting one throws GreenletExit into it, and it would run)
+_ABANDONED: list = []
+
 #: a gap this long between two turns of the busy loop means its goroutine was
 #: switched out (preempted) or the host thread descheduled: not its CPU time
 _BUSY_GAP = 200e-6
@@ -1209,6 +1340,28 @@ def _flush_std() -> None:
             s.flush()
         except Exception:
             pass
+
+
+def foreign_thread_error(rt: Runtime) -> RuntimeError:
+    """The error for a call into the runtime from an OS thread that is not
+    the one running it (goroutines, channels and timers live on the thread
+    that called run())."""
+    return RuntimeError(
+        f"this was called from thread {threading.current_thread().name!r}, but the goroutine "
+        f"runtime runs on thread {getattr(rt.host_thread, 'name', '?')!r}: goroutines, "
+        "channels, select and timers belong to the thread that called run(). From a "
+        "goroutine, run blocking work on another thread with syscall(fn) and pass results "
+        "on through a channel (a goroutine looping over syscall(queue.get) brings values "
+        "in from other threads)")
+
+
+def not_on_a_goroutine(rt: Runtime) -> RuntimeError:
+    """The error when a blocking call finds no running goroutine: called
+    from another thread, or from the runtime's own idle loop."""
+    if threading.current_thread() is not rt.host_thread:
+        return foreign_thread_error(rt)
+    return RuntimeError("a blocking runtime call was made outside any goroutine "
+                        "(from the runtime's own thread while no goroutine runs)")
 
 
 def getrt() -> Runtime:

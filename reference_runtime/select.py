@@ -7,6 +7,9 @@ Three passes, as in Go:
    that can proceed now.  The shuffle is what makes select fair: with two
    ready channels each is chosen about half the time, and no case can
    starve another by its position in the source.
+A select of one case (no default) is the plain channel operation, as Go's
+compiler makes it: it waits as ``chan receive``, not ``select``.
+
 2. None ready: with a ``default`` case, take it.  Otherwise enqueue one
    sudog per case on each channel's queue, all pointing to one ``Select``
    record, and park with wait reason ``select``.
@@ -20,6 +23,8 @@ each other's locks.  With every goroutine on one host thread there are no
 channel locks to order.
 """
 from __future__ import annotations
+
+from threading import get_ident
 
 from . import sched
 from .chan import Chan, NilChan, _dequeue
@@ -103,6 +108,31 @@ def select(*cases):
         rt.gopark(WaitReason.SELECT_NO_CASES)
         return None
     scases, dflt = _parse(cases)
+    if len(cases) == 1 and dflt < 0:
+        return one_case(cases[0])
+    return selectgo(scases, dflt, rt)
+
+
+def one_case(case):
+    """A select with one case and no default, as Go's compiler rewrites it
+    (walk/select.go): the plain channel operation, so it blocks as one
+    ("chan receive", "chan receive (nil chan)", "chan send").  A case plus
+    default becomes selectnbrecv/selectnbsend, which selectgo's pass 1
+    already is."""
+    if type(case) is tuple:
+        case[0](case[1])
+        return 0, None
+    return 0, case()
+
+
+def selectgo(scases: list, dflt: int, rt=None):
+    """The runtime's part of a select (Go's ``selectgo``), for a statement
+    the compiler did not rewrite: `scases` is a list of ``(index, kind,
+    chan, value)`` for the non-nil channels (kind 0 recv, 1 recv_ok, 2
+    send), `dflt` the index of ``default`` or -1.  Returns ``(index,
+    value)`` as ``select`` does."""
+    if rt is None:
+        rt = sched.getrt()
     # pass 1: poll in random order
     norder = len(scases)
     if norder > 1:
@@ -132,6 +162,8 @@ def select(*cases):
         rt.gopark(WaitReason.SELECT)
         return None
     # pass 2: enqueue on every channel and park
+    if get_ident() != rt.host_ident:
+        raise sched.foreign_thread_error(rt)
     g = rt.curg
     sel = Select()
     waiting = []

@@ -4,9 +4,12 @@
 The sync package is built on one runtime primitive, a counting semaphore
 whose waiters are parked goroutines, not blocked threads: ``semacquire``
 takes a unit or parks; ``semrelease`` adds one and readies the first waiter.
-A waiter that has already waited queues at the front (LIFO) when it
-retries, and ``semrelease(handoff=True)`` gives the unit straight to the
-waiter and yields to it: this is how a starving Mutex hands itself over.
+A woken waiter that finds the unit gone (another goroutine barged in)
+queues again with the caller's ``lifo`` on every retry, as Go's
+``semacquire1`` does; it is ``sync.Mutex`` that queues a goroutine which
+has waited before at the front (``queueLifo := waitStartTime != 0``).
+``semrelease(handoff=True)`` gives the unit straight to the waiter and
+yields to it: this is how a starving Mutex hands itself over.
 
 Mutex follows Go's two modes.  Normal mode: an unlock wakes one waiter,
 which must then compete with newly arriving goroutines (who usually win:
@@ -62,7 +65,7 @@ class Sema:
             if self.count > 0:
                 self.count -= 1
                 return
-            lifo = True                   # we waited already: retry at the front
+            # the unit went to someone else: queue again, with the same lifo
 
     def release(self, handoff: bool = False) -> None:
         """Go's semrelease1: add a unit and ready the first waiter; with

@@ -7,14 +7,24 @@ blocking calls, so it truly overlaps the goroutines running on the host
 thread.  What happens to the P is Go's bet that most system calls are
 short:
 
-* ``entersyscall``: the P stays with the M, in state ``Psyscall``; nothing
-  else runs on it yet.
-* one sysmon tick later (20 µs or more), if the call has not returned,
-  sysmon retakes the P and hands it to another M (``handoffp``), so the
-  P's other goroutines keep running.
-* ``exitsyscall``: if the P is still waiting (a short call), the goroutine
-  just continues on it.  Otherwise it takes any idle P; with none free, it
-  goes on the global run queue and its M goes idle.
+* ``entersyscall`` (Go's ``reentersyscall``): the P is *detached* from the
+  M: ``p.m = None``, ``m.p = None``, ``m.oldp = p``, and the P's status
+  becomes ``Psyscall``.  While the call runs the P has no owner; its status
+  word is the ownership token, and whoever changes it from ``Psyscall``
+  first owns the P.
+* sysmon's ``retake``: if the call has outlasted a sysmon tick (20 µs or
+  more), it takes the P (``Psyscall -> Pidle``, a CAS in Go) and hands it
+  to another M (``handoffp``), so the P's other goroutines keep running.
+* ``exitsyscall``: the fast path (``exitsyscallfast``) tries the same
+  transition on ``m.oldp``; if it wins, the P is wired back to the M
+  (``wirep``) and the goroutine just continues (a short call).  If sysmon
+  won, it takes any idle P; with none free, the G goes on the global run
+  queue and its M goes idle.
+
+In Go the two sides race on real threads and one CAS decides; here both run
+on the host thread (sysmon's request is posted to it), so the order in
+which the host applies them decides, and the loser sees the status already
+changed, exactly as the loser of Go's CAS does.
 
 The worker threads are the Ms' threads; idle ones are reused, as Go reuses
 idle Ms.  They never touch the scheduler: they post the result to the host
@@ -95,14 +105,18 @@ def syscall(fn, *args):
     g = rt.curg
     p = rt.curp
     m = p.m
-    # entersyscall
+    # entersyscall (Go's reentersyscall)
     g.status = Gsyscall
-    p.status = PStatus.Psyscall
     p.syscalltick += 1
     m.in_syscall = True
     rt.nsyscall += 1
     if rt.tracing:
         rt.trace_event("syscall_enter", p, g, getattr(fn, "__name__", repr(fn)))
+    # detach the P: pp.m = 0; m.oldp = pp; m.p = 0; pp.status = _Psyscall
+    p.m = None
+    m.oldp = p
+    m.p = None
+    p.status = PStatus.Psyscall
     if rt.syscalls is None:
         rt.syscalls = SyscallPool()
     rt.syscalls.submit(rt, g, fn, args)
@@ -129,9 +143,13 @@ def rt_exitsyscall(arg) -> None:
     g.param = (res, exc)
     m = g.m
     m.in_syscall = False
-    p = m.p
-    if p is not None and p.status == PStatus.Psyscall and p.m is m:
-        # fast path: our P is still waiting for us
+    p = m.oldp
+    m.oldp = None
+    if p is not None and p.status == PStatus.Psyscall:
+        # exitsyscallfast: the CAS _Psyscall -> _Pidle on oldp succeeds (sysmon
+        # has not retaken it), so wirep(oldp): the P is ours again
+        p.m = m
+        m.p = p
         p.status = PStatus.Prunning
         p.syscalltick += 1
         g.status = Grunning
@@ -140,7 +158,7 @@ def rt_exitsyscall(arg) -> None:
         if rt.tracing:
             rt.trace_event("syscall_exit", p, g, "same P")
         return
-    m.p = None
+    # sysmon won the CAS (or procresize destroyed the P): any idle P will do
     p = rt._pidleget()
     if p is not None:
         p.m = m
@@ -167,15 +185,15 @@ def rt_retake(arg) -> None:
     rt, p, tick = arg
     if rt is not sched.current or rt.exiting:
         return
+    # the CAS _Psyscall -> _Pidle: lost if exitsyscall took the P back first
+    # (or the P is in another call already: a new syscalltick)
     if p.status != PStatus.Psyscall or p.syscalltick != tick:
         return
-    m = p.m
     p.status = PStatus.Pidle
     p.syscalltick += 1
-    p.m = None
-    if m is not None:
-        m.p = None
     if rt.tracing:
+        # the P has no M; the trace names the M whose oldp it was
+        m = next((m for m in rt.allm if m.oldp is p and m.in_syscall), None)
         rt.trace_event("handoff", p, m.curg if m is not None else None,
                        m.id if m is not None else -1)
     rt.handoffp(rt, p)

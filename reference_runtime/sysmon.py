@@ -41,7 +41,7 @@ def _sysmon_netpoll(rt) -> None:
     if np.waiters:
         gs = np.poll(0)
         if gs:
-            rt.injectglist(gs)
+            rt.injectglist(gs, None)              # sysmon runs without a P
 
 
 class Sysmon:
@@ -148,8 +148,10 @@ class Sysmon:
             if o is None or o[0] != t:
                 self.obs[p.id] = [t, now]
                 continue
-            if (p.runqempty() and not rt.runq and rt.nmspinning + rt.npidle > 0
-                    and o[1] + 0.010 > now):
+            # Go's retake checks only the P's own queue: with nothing queued
+            # there, someone spinning or idle to pick up new work, and the
+            # call younger than 10 ms, leave the P in its call
+            if p.runqempty() and rt.nmspinning + rt.npidle > 0 and o[1] + 0.010 > now:
                 continue
             self.obs[p.id] = [t + 1, now]
             rt.post(rt_retake, (rt, p, t))

@@ -13,15 +13,25 @@ it reaches the top: Go marks such timers ``timerDeleted`` for the same
 reason (removing from the middle of a heap is costly, and the heap may
 belong to another P).
 
-Timer channels behave as before Go 1.23: the channel has one buffered slot,
-the timer sends without blocking, and a value that fired stays in the slot
-after ``stop()`` (which then returns False).
+Timer channels behave as before Go 1.23 by default (``run(...,
+timers="go1.22")``): the channel has one buffered slot, the timer sends
+without blocking, and a value that fired stays in the slot after ``stop()``
+(which then returns False) and after ``reset()``, so the next receive gets
+that stale time at once.
+
+``run(..., timers="go1.23")`` gives Go 1.23's synchronous timer channels
+(Go's ``asynctimerchan=0``): ``len`` and ``cap`` of ``t.c`` are 0, and
+``stop()`` and ``reset()`` take back a value that fired but was not
+received (Go's ``timerchandrain``, counted as pending), so no receive after
+them sees a time from before.  As in Go's implementation, the channel keeps
+one hidden slot; only what a program can observe changes.
 """
 from __future__ import annotations
 
 import heapq
 
 from . import sched
+from .chan import Chan
 from .g import WaitReason
 
 
@@ -106,6 +116,8 @@ def sleep(seconds: float) -> None:
         return
     rt = sched.getrt()
     g = rt.curg
+    if g is None:
+        raise sched.not_on_a_goroutine(rt)
     t = g.timer
     if t is None:
         t = g.timer = _RTimer(_goroutine_ready, g)
@@ -121,6 +133,39 @@ def now() -> float:
 
 # ---------------------------------------------------------- Timer, Ticker
 
+class SyncTimerChan(Chan):
+    """A Go 1.23 timer channel: ``len`` and ``cap`` are 0; its one hidden
+    slot is emptied by stop() and reset()."""
+
+    __slots__ = ()
+
+    def __len__(self) -> int:
+        return 0
+
+    @property
+    def cap(self) -> int:
+        return 0
+
+    def drain(self) -> bool:
+        """Take back a time that fired and was not received (Go's
+        timerchandrain); True if there was one."""
+        if self.buf:
+            self.buf.clear()
+            return True
+        return False
+
+    def __repr__(self) -> str:
+        return f"<timer chan (go1.23) recvq={len(self.recvq)}>"
+
+
+def _timer_chan(rt) -> Chan:
+    """The channel of a new Timer or Ticker, as the run's Go version makes it."""
+    return SyncTimerChan(1) if rt.timers == "go1.23" else Chan(1)
+
+
+def _drain(c) -> bool:
+    return type(c) is SyncTimerChan and c.drain()
+
 def _send_time(c) -> None:
     """A timer fired: send the time into its channel without blocking
     (Go's sendTime: ``select { case c <- Now(): default: }``)."""
@@ -131,24 +176,30 @@ class Timer:
     """A single event after `seconds` (Go's time.Timer): ``t.c`` receives
     the time it fired.  ``stop()`` returns True if it stopped the timer
     before it fired; ``reset(seconds)`` restarts it and returns whether it
-    had been pending."""
+    had been pending.  Under ``run(..., timers="go1.23")`` a time that fired
+    but was not received counts as pending and is taken back by both, so no
+    stale value is received after them (Go 1.23)."""
 
     __slots__ = ("c", "_r")
 
     def __init__(self, seconds: float) -> None:
-        from .chan import Chan
         rt = sched.getrt()
-        self.c = Chan(1)
+        self.c = _timer_chan(rt)
         self._r = _RTimer(_send_time, self.c)
         rt.addtimer(rt, self._r, rt.nanotime() + max(0.0, seconds))
 
     def stop(self) -> bool:
         rt = sched.getrt()
-        return rt.deltimer(rt, self._r)
+        pending = rt.deltimer(rt, self._r)
+        if self.c is not None and _drain(self.c):
+            pending = True
+        return pending
 
     def reset(self, seconds: float) -> bool:
         rt = sched.getrt()
         active = rt.deltimer(rt, self._r)
+        if self.c is not None and _drain(self.c):
+            active = True
         rt.addtimer(rt, self._r, rt.nanotime() + max(0.0, seconds))
         return active
 
@@ -160,18 +211,18 @@ class Ticker:
     __slots__ = ("c", "_r")
 
     def __init__(self, seconds: float) -> None:
-        from .chan import Chan
         from .errors import Panic
         if seconds <= 0:
             raise Panic("non-positive interval for NewTicker")
         rt = sched.getrt()
-        self.c = Chan(1)
+        self.c = _timer_chan(rt)
         self._r = _RTimer(_send_time, self.c, seconds)
         rt.addtimer(rt, self._r, rt.nanotime() + seconds)
 
     def stop(self) -> None:
         rt = sched.getrt()
         rt.deltimer(rt, self._r)
+        _drain(self.c)
 
     def reset(self, seconds: float) -> None:
         from .errors import Panic
@@ -179,6 +230,7 @@ class Ticker:
             raise Panic("non-positive interval for Ticker.Reset")
         rt = sched.getrt()
         rt.deltimer(rt, self._r)
+        _drain(self.c)
         self._r.period = seconds
         rt.addtimer(rt, self._r, rt.nanotime() + seconds)
 

@@ -4,10 +4,15 @@ event trace (``run(..., trace=events)``).
 A goroutine dump (what Go prints for a deadlock, a panic with
 ``GOTRACEBACK=all``, or ``SIGQUIT``) is one block per goroutine::
 
-    goroutine 1 [chan receive]:
-    main.main()
+    goroutine 5 [chan receive]:
+    main.worker(...)
     	/path/prog.py:12
-    created by ...
+    created by main.main
+    	/path/prog.py:20
+
+``created by main.main`` is Go 1.19's line, the version the course
+compares with; Go 1.21 added `` in goroutine N`` (the creator's goid):
+``run(..., traceback="go1.21")`` prints that.
 
 Only user frames are shown: the runtime's own frames are hidden, as Go
 hides ``runtime.gopark`` and friends unless ``GOTRACEBACK=system``.
@@ -52,12 +57,14 @@ def _frames(g) -> list:
 
 def status_text(g, now: float | None = None) -> str:
     """What Go prints in brackets: the wait reason, or the state; with
-    ", N minutes" once a goroutine has waited a minute or more."""
+    ", N minutes" (always plural, as Go's traceback.go prints it) once
+    ``waitsince`` says it has waited a minute or more.  Go sets waitsince
+    only when its GC finds the G waiting; this runtime has no GC and never
+    sets it, so its dumps show no minutes, as a Go dump before any GC."""
     if g.status == Gwaiting:
         s = g.wait_reason or "waiting"
         if now is not None and g.waitsince and now - g.waitsince >= 60:
-            mins = int((now - g.waitsince) // 60)
-            s += f", {mins} minutes" if mins != 1 else ", 1 minute"
+            s += f", {int((now - g.waitsince) // 60)} minutes"
         return s
     return {Grunnable: "runnable", Grunning: "running", Gsyscall: "syscall",
             Gdead: "dead"}.get(g.status, str(g.status))
@@ -72,8 +79,10 @@ def goroutine_block(rt, g) -> str:
     if g.gopc is not None and g.parent_goid:
         code, line, glob = g.gopc
         mod = glob.get("__name__", "?")
-        lines.append(f"created by {mod}.{getattr(code, 'co_qualname', code.co_name)} "
-                     f"in goroutine {g.parent_goid}")
+        creator = f"created by {mod}.{getattr(code, 'co_qualname', code.co_name)}"
+        if rt is not None and rt.traceback == "go1.21":
+            creator += f" in goroutine {g.parent_goid}"   # since Go 1.21 (CL 435337)
+        lines.append(creator)
         lines.append(f"\t{code.co_filename}:{line}")
     return "\n".join(lines)
 

@@ -290,3 +290,106 @@ def test_real_clock_work_counts_only_the_goroutines_own_running_time():
     cpu, preemptions = run(main, gomaxprocs=1, preempt="async")
     assert preemptions > 0              # the busy loops were interleaved
     assert cpu >= 4 * 0.1 * 0.9
+
+
+# ------------------------------------------------- injectglist, procresize
+# (runtime/proc.go: injectglist as since Go 1.16; p.destroy in procresize)
+
+def _idle_runtime(n_ps):
+    """A Runtime outside run(): P0 running with an M, the others idle."""
+    from reference_runtime.sched import Runtime
+    rt = Runtime(gomaxprocs=n_ps, clock="virtual")
+    p0 = rt._pidleget(rt.allp[0])
+    rt.startm(p0, False)
+    rt.readyps.clear()
+    return rt, p0
+
+
+def _gs(*goids):
+    from reference_runtime.g import G
+    out = []
+    for goid in goids:
+        g = G()
+        g.goid = goid
+        out.append(g)
+    return out
+
+
+def test_injectglist_with_a_p_queues_globally_only_as_many_gs_as_there_are_idle_ps():
+    rt, p0 = _idle_runtime(4)                      # 3 idle Ps
+    rt.injectglist(_gs(1, 2, 3, 4, 5), p0)
+    assert [g.goid for g in rt.runq] == [1, 2, 3]  # one per idle P, each P given an M
+    assert rt.npidle == 0 and len(rt.readyps) == 3
+    assert [g.goid for g in p0.queued()] == [4, 5]  # the rest: runqputbatch on the caller's P
+    assert p0.runnext is None
+
+
+def test_injectglist_defaults_to_the_p_the_host_is_scheduling_for():
+    rt, p0 = _idle_runtime(2)
+    rt.curp = p0
+    rt.injectglist(_gs(1, 2, 3))
+    assert [g.goid for g in rt.runq] == [1]
+    assert [g.goid for g in p0.queued()] == [2, 3]
+
+
+def test_injectglist_without_a_p_queues_every_g_globally():
+    rt, p0 = _idle_runtime(3)                      # 2 idle Ps
+    rt.injectglist(_gs(1, 2, 3, 4, 5), None)
+    assert [g.goid for g in rt.runq] == [1, 2, 3, 4, 5]
+    assert rt.npidle == 0 and p0.queued() == []
+
+
+def test_injectglist_with_no_idle_p_keeps_every_g_local():
+    rt, p0 = _idle_runtime(1)
+    rt.injectglist(_gs(1, 2), p0)
+    assert list(rt.runq) == []
+    assert [g.goid for g in p0.queued()] == [1, 2]
+
+
+def test_procresize_puts_a_destroyed_ps_gs_at_the_head_of_the_global_queue_runnext_first():
+    from reference_runtime.runq import runqput
+    rt, p0 = _idle_runtime(3)
+    rt.curp = p0
+    rt.runq.extend(_gs(100))                       # already waiting globally
+    p1, p2 = rt.allp[1], rt.allp[2]
+    for p, ring, nxt in ((p1, (11, 12), 10), (p2, (21, 22, 23), 20)):
+        for g in _gs(*ring):
+            runqput(rt, p, g, False)
+        p.runnext = _gs(nxt)[0]
+    rt.procresize(1)
+    # P1 destroyed first, then P2, each pushing onto the head: P2's Gs end up first
+    assert [g.goid for g in rt.runq] == [20, 21, 22, 23, 10, 11, 12, 100]
+
+
+def test_procresize_moves_a_destroyed_ps_timers_to_the_callers_p():
+    rt, p0 = _idle_runtime(3)
+    p1 = rt._pidleget(rt.allp[1])
+    rt.startm(p1, False)
+    rt.curp = p1                                   # the caller runs on P1, which survives
+    from reference_runtime.timers import _RTimer, addtimer
+    t = _RTimer(lambda arg: None, "x")
+    rt.curp = rt.allp[2]
+    addtimer(rt, t, 5.0)                           # a timer on P2, which goes
+    rt.curp = p1
+    rt.procresize(2)
+    assert [e[2] for e in p1.timers] == [t] and p0.timers == []
+    assert t.p is p1
+
+
+def test_procresize_moving_the_caller_to_p0_leaves_p0s_own_queue_in_place():
+    """Go: p.destroy empties only the Ps that go; P0, which the caller's M
+    acquires, keeps its ring.  (This runtime used to move P0's queue to the
+    global queue as well.)"""
+    from reference_runtime.runq import runqput
+    rt, p0 = _idle_runtime(3)
+    for g in _gs(1, 2):
+        runqput(rt, p0, g, False)
+    p2 = rt._pidleget(rt.allp[2])
+    m2 = rt.startm(p2, False)
+    caller = _gs(9)[0]
+    m2.curg = caller
+    rt.curp, rt.curg = p2, caller
+    rt.procresize(1)
+    assert rt.curp is p0 and p0.m is m2
+    assert [g.goid for g in p0.queued()] == [1, 2]
+    assert list(rt.runq) == []

@@ -99,6 +99,7 @@ def test_the_magic_with_an_unknown_id_prints_one_line(workdir, capsys):
     from IPython.core.interactiveshell import InteractiveShell
     shell = InteractiveShell.instance()
     shell.run_line_magic("load_ext", "exercises")
+    capsys.readouterr()       # "already loaded" when an earlier test loaded it
     res = shell.run_cell("%%exercise runqq\npass\n")
     assert res.error_in_exec is None
     out = capsys.readouterr().out.strip().splitlines()
@@ -116,13 +117,20 @@ def test_describe_shows_each_public_tests_description_whole():
 
 # --------------------------------------------------------------- integration check
 
-def test_the_integration_check_refuses_a_runqput_without_the_wrap(workdir):
-    """Public tests pass, but gk.run with 1,000 goroutines crashes: not saved,
-    and the verdict names the program, the error and the learner's line as
-    the editor numbers it (the %%exercise line is line 1)."""
-    from exercises import grading
+def test_the_integration_check_refuses_a_runqput_without_the_wrap(workdir, monkeypatch):
+    """A part that passes its public tests but crashes gk.run with 1,000
+    goroutines is not saved, and the verdict names the program, the error and
+    the learner's line as the editor numbers it (the %%exercise line is line 1).
+
+    The public tests of 03.1 now catch the unwrapped index themselves, so the
+    public verdict is taken from the worked solution: what is under test is
+    that the integration check alone keeps the part out of my_runtime/."""
+    from exercises import grading, notebook
     from exercises.notebook import grade_source
-    assert grading.run_tests("runq", RUNQ_NO_WRAP).passed      # the small tests do pass
+    assert not grading.run_tests("runq", RUNQ_NO_WRAP).passed    # the public tests see it too
+    real = grading.run_tests
+    monkeypatch.setattr(notebook.grading, "run_tests",
+                        lambda ex_id, source, **kw: real(ex_id, RUNQ_OK, **kw))
     attempt = grade_source("runq", RUNQ_NO_WRAP)
     assert attempt.verdict.passed and not attempt.passed
     assert attempt.saved is None and not (workdir / "runq.py").exists()

@@ -136,7 +136,10 @@ def predict(prog: Program) -> dict:
             closed[i] = c.closes
     for k, r in enumerate(prog.receivers):
         if not all(closed[i] for i in r.chans):
-            blocked.append((("receiver", k), "select" if r.kind == "select" else "chan receive"))
+            # a select left with one case is a plain receive, as Go compiles it
+            ncases = sum(1 for i in r.chans if not closed[i]) + bool(r.with_nil_case)
+            blocked.append((("receiver", k),
+                            "select" if r.kind == "select" and ncases > 1 else "chan receive"))
     delivered = {i: ([(s, k) for s in range(c.senders) for k in range(c.n)]
                      if receivers_of[i] and c.has_sender else [])
                  for i, c in enumerate(prog.chans)}

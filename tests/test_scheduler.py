@@ -429,13 +429,24 @@ def test_gomaxprocs_defaults_to_the_environment_variable(monkeypatch):
 
 
 @pytest.mark.parametrize("env", [None, "", "zero", "0", "-2"])
-def test_gomaxprocs_defaults_to_the_cpu_count_without_a_valid_environment_variable(
+def test_gomaxprocs_defaults_to_the_cpus_of_the_affinity_mask_without_a_valid_environment_variable(
         monkeypatch, env):
+    # (this test pinned os.cpu_count() before; Go's getproccount counts the
+    # CPUs in sched_getaffinity, so under taskset -c 0 the default is 1)
     if env is None:
         monkeypatch.delenv("GOMAXPROCS", raising=False)
     else:
         monkeypatch.setenv("GOMAXPROCS", env)
-    assert run(gomaxprocs) == (os.cpu_count() or 1)
+    expected = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    assert run(gomaxprocs) == expected
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="no CPU affinity on this OS")
+def test_the_default_gomaxprocs_counts_the_affinity_mask_not_the_machine(monkeypatch):
+    monkeypatch.delenv("GOMAXPROCS", raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
+    monkeypatch.setattr(os, "cpu_count", lambda: 64)
+    assert run(gomaxprocs) == 1
 
 
 def test_gomaxprocs_must_be_a_positive_int():

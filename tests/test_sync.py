@@ -385,3 +385,37 @@ def test_separate_onces_are_independent():
         return calls
 
     assert run1(main) == ["a", "b"]
+
+
+def test_a_semaphore_waiter_that_loses_the_unit_requeues_with_its_own_lifo_at_the_tail():
+    """Go's semacquire1 re-queues with the caller's lifo on every retry (the
+    "front of the queue if you waited before" rule is sync.Mutex's).  (This
+    runtime used to put every retry at the front.)  G1 waits first, G2
+    second; a release wakes G1, but a barging G3 takes the unit before G1
+    runs, so G1 queues again behind G2: the next release serves G2."""
+    from reference_runtime.sync import Sema
+
+    def main():
+        s = Sema(0)
+        order = []
+
+        def waiter(name):
+            s.acquire()
+            order.append(name)
+
+        go(waiter, "g1")
+        gosched()
+        go(waiter, "g2")
+        gosched()                       # both parked, g1 first
+        s.release()                     # readies g1 (count 1) ...
+        assert s.count == 1
+        s.acquire()                     # ... and main barges in: takes it, no wait
+        gosched()                       # g1 runs, finds nothing, queues again
+        assert order == []
+        s.release()
+        gosched()
+        s.release()
+        gosched()
+        return order
+
+    assert run(main, gomaxprocs=1) == ["g2", "g1"]

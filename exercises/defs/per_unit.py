@@ -2,7 +2,7 @@
 per_unit (the answer key is reference_runtime/models/measure.py)."""
 from __future__ import annotations
 
-from exercises.core import Exercise, Mismatch, collect_tests, expect, hidden, public
+from exercises.core import Exercise, Mismatch, checked, collect_tests, expect, hidden, public
 
 
 def _close(got, expected, what, rel=1e-9):
@@ -10,6 +10,7 @@ def _close(got, expected, what, rel=1e-9):
         raise Mismatch(what, expected, got)
     if abs(got - expected) > rel * max(1.0, abs(expected)):
         raise Mismatch(what, expected, got)
+    checked(what)
 
 
 @public
@@ -44,6 +45,7 @@ def test_per_unit_needs_two_different_counts(sol):
         try:
             got = sol.per_unit(counts, totals)
         except ValueError:
+            checked(f"per_unit({counts}, {totals}) raises ValueError")
             continue
         raise Mismatch(f"per_unit({counts}, {totals})", "ValueError", got)
 
@@ -67,6 +69,7 @@ def test_per_unit_rejects_mismatched_lists(sol):
     try:
         got = sol.per_unit([1, 2, 3], [10, 20])
     except ValueError:
+        checked("per_unit([1, 2, 3], [10, 20]) raises ValueError")
         return
     raise Mismatch("per_unit([1, 2, 3], [10, 20])", "ValueError", got)
 

@@ -124,7 +124,7 @@ def test_threads_blocked_in_system_calls_are_counted(sol):
             go(body)
         wg.wait()
     ref, mine = _lines_of_a_run(sol, main, gomaxprocs=2, seed=2, schedtrace=5)
-    expect(mine, ref, "the lines of the run")
+    expect(mine, ref, "the lines of the run", varies=True)      # real sleeps: the lines vary
 
 
 @hidden

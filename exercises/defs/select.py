@@ -424,19 +424,10 @@ def selectgo(scases, dflt):
 
 
 def _reference():
-    from reference_runtime.chan import nilchan
-    from reference_runtime.select import default, select
+    from reference_runtime.select import selectgo as reference_selectgo
 
     def selectgo(scases, dflt):
-        # rebuild the statement's cases for the reference's select; the
-        # positions of dropped nil-channel cases get a nil-channel case back
-        n = max([i for i, *_ in scases] + [dflt]) + 1
-        cases = [nilchan.recv] * max(n, 1)
-        for i, kind, c, v in scases:
-            cases[i] = (c.send, v) if kind == SEND else c.recv_ok if kind == RECV_OK else c.recv
-        if dflt >= 0:
-            cases[dflt] = default
-        return select(*cases)
+        return reference_selectgo(scases, dflt)
 
     return {"selectgo": selectgo}
 

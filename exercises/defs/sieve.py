@@ -74,6 +74,7 @@ def test_a_goroutine_per_prime(sol):
     if ng < 26:
         expect(ng, "at least 26 (main, the generator, 25 filters)",
                "num_goroutine() after primes(25)")
+    expect(ng >= 26, True, "at least 26 goroutines after primes(25)")
 
 
 @hidden

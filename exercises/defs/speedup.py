@@ -2,7 +2,7 @@
 time (the answer key is reference_runtime/models/speedup.py)."""
 from __future__ import annotations
 
-from exercises.core import Exercise, Mismatch, collect_tests, hidden, public
+from exercises.core import Exercise, Mismatch, checked, collect_tests, hidden, public
 
 TOLERANCE = 0.10      # as reference_runtime.models.speedup.TOLERANCE
 
@@ -19,6 +19,7 @@ def _check(sol, workload: dict, procs_list) -> None:
             raise Mismatch(what, f"a number of seconds, about {measured:.3f}", got)
         if abs(got - measured) > TOLERANCE * measured:
             raise Mismatch(what, round(measured, 3), round(got, 4))
+        checked(what)
 
 
 @public

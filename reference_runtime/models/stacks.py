@@ -13,8 +13,15 @@ key.
 Contiguous stacks (Go 1.3 and later)
 ------------------------------------
 
-A goroutine starts with ``stackMin`` = 2048 bytes (8 KB in Go 1.2 and 1.3;
-2 KB since Go 1.4).  Every function's prologue compares the stack pointer
+A brand-new goroutine starts with ``_StackMin`` = 2048 bytes (8 KB in Go
+1.2 and 1.3; 2 KB since Go 1.4).  Since Go 1.19 a goroutine whose G is
+reused from the free list starts with ``startingStackSize`` instead
+(``debug.adaptivestackstart = 1``): every GC sets it to the average stack
+size the GC scanned plus ``_StackGuard``, rounded up to a power of two
+(``gcComputeStartingStackSize`` in stack.go); ``gfput`` keeps a dead G's
+stack only if it has that size and ``gfget`` allocates one of that size
+(proc.go).  ``Machine.newproc``, ``Machine.goexit`` and ``Machine.gc`` model
+this; ``Machine.newg`` is ``malg``, a new G.  Every function's prologue compares the stack pointer
 with ``g.stackguard0`` = ``stack.lo + _StackGuard`` (928 bytes on
 linux/amd64: room for one ``_StackSmall`` frame plus a chain of NOSPLIT
 functions).  When the new frame would cross the guard the prologue calls
@@ -41,6 +48,13 @@ anything else to the heap), plus a few runtime records Go adjusts by hand
 model keeps the stack-resident ones.  The GC shrinks stacks
 (``shrinkstack``): to half, when less than a quarter is in use (counting
 ``_StackLimit`` of headroom), never below 2 KB.
+
+Stack history, briefly: Go 1.3's ``newstack`` copied a stack only when
+every frame on its top segment was copyable (``copyabletopsegment`` in
+stack.c) and otherwise still added a segment; Go 1.4, with the runtime
+rewritten in Go and precise stack maps everywhere, made every stack
+contiguous (no more segments, no more hot split) and cut the starting size
+from 8 KB to 2 KB.
 
 Segmented stacks (Go 1.2 and earlier)
 -------------------------------------
@@ -76,7 +90,7 @@ from collections import Counter
 from typing import Callable, NamedTuple
 
 PTR_SIZE = 8                 # goarch.PtrSize
-STACK_MIN = 2048             # _StackMin: a new goroutine's stack (8192 before Go 1.4)
+STACK_MIN = 2048             # _StackMin (= _FixedStack on linux): a brand-new G's stack (8192 before Go 1.4)
 STACK_SMALL = 128            # _StackSmall: frames this small only compare SP with the guard
 STACK_BIG = 4096             # _StackBig: larger frames need an underflow-safe check
 STACK_GUARD = 928            # _StackGuard on linux/amd64 (StackGuardMultiplier 1, _StackSystem 0)
@@ -336,7 +350,7 @@ class Machine:
     ``events`` records each move: (kind, goid, old size, new size, bytes copied)."""
 
     def __init__(self, copystack: Callable | None = None, mem: Memory | None = None,
-                 max_stack: int = MAX_STACK) -> None:
+                 max_stack: int = MAX_STACK, adaptivestackstart: bool = True) -> None:
         self.mem = mem if mem is not None else Memory()
         self.copystack = copystack if copystack is not None else globals()["copystack"]
         self.max_stack = max_stack
@@ -344,11 +358,61 @@ class Machine:
         self.copied = 0
         self.calls = 0
         self._goid = 0
+        #: GODEBUG=adaptivestackstart (1 by default since Go 1.19)
+        self.adaptivestackstart = adaptivestackstart
+        #: Go's startingStackSize: the stack gfget gives a reused G
+        self.starting_stack_size = STACK_MIN
+        #: dead Gs (Go's gFree lists), the one freed last at the end
+        self.gfree: list[G] = []
 
     def newg(self, size: int = STACK_MIN) -> G:
-        """A goroutine with a fresh stack (Go's ``malg``)."""
+        """A brand-new goroutine with a fresh stack (Go's ``malg``; ``newproc``
+        calls it with ``_StackMin`` when the free list is empty)."""
         self._goid += 1
         return G(self._goid, self.mem.stackalloc(size))
+
+    # -- goroutine life cycle: newproc / goexit, with G reuse
+    def newproc(self) -> G:
+        """Start a goroutine as Go's ``newproc1`` does: reuse a dead G
+        (``gfget``, whose stack is ``startingStackSize``) or, with none free,
+        allocate a new one with a 2 KB stack (``malg(_StackMin)``)."""
+        g = self.gfget()
+        return g if g is not None else self.newg(STACK_MIN)
+
+    def goexit(self, g: G) -> None:
+        """g's function returned (Go's ``goexit0``): put it on the free list."""
+        if g.frames:
+            raise RuntimeError(f"goexit of {g!r} with {len(g.frames)} frames still on its stack")
+        self.gfput(g)
+
+    def gfput(self, g: G) -> None:
+        """Keep dead g for reuse (Go's ``gfput``): its stack stays with it
+        only if it has the standard size, ``startingStackSize``; any other
+        stack (grown, or sized before the last GC changed the standard) is
+        freed."""
+        if g.stack is not None and g.stack.size != self.starting_stack_size:
+            self.mem.stackfree(g.stack)
+            g.stack = None
+            g.stackguard0 = 0
+        self.gfree.append(g)
+
+    def gfget(self) -> G | None:
+        """A dead G to reuse, or None (Go's ``gfget``): a kept stack whose
+        size is no longer ``startingStackSize`` is freed, and a G without a
+        stack gets one of ``startingStackSize`` bytes.  The G gets a new goid."""
+        if not self.gfree:
+            return None
+        g = self.gfree.pop()
+        if g.stack is not None and g.stack.size != self.starting_stack_size:
+            self.mem.stackfree(g.stack)
+            g.stack = None
+        if g.stack is None:
+            g.stack = self.mem.stackalloc(self.starting_stack_size)
+        g.stackguard0 = g.stack.lo + STACK_GUARD
+        g.sched = Gobuf(g.stack.hi, "goexit")
+        self._goid += 1
+        g.goid = self._goid
+        return g
 
     # -- calls
     def call(self, g: G, fn: Func) -> int:
@@ -444,8 +508,33 @@ class Machine:
         return True
 
     def gc(self, *gs: G) -> int:
-        """A garbage collection's stack scan: try to shrink each stack."""
-        return sum(self.shrinkstack(g) for g in gs)
+        """A garbage collection over the live goroutines gs: each one's stack
+        is scanned (Go's ``scanstack``: try to shrink it, and count its used
+        size, ``hi - sp``), then mark termination sets ``startingStackSize``
+        (``gcComputeStartingStackSize``).  Returns how many stacks shrank."""
+        shrunk = 0
+        scanned = 0
+        for g in gs:
+            shrunk += self.shrinkstack(g)
+            scanned += g.used
+        self.compute_starting_stack_size(scanned, len(gs))
+        return shrunk
+
+    def compute_starting_stack_size(self, scanned_size: int, scanned_stacks: int) -> int:
+        """Go 1.19's ``gcComputeStartingStackSize``: the average scanned
+        stack size plus ``_StackGuard`` (so a goroutine using the average
+        does not grow at once), clamped to [2 KB, max stack], rounded up to
+        a power of two.  With no stacks scanned, 2 KB.  Does nothing when
+        ``adaptivestackstart`` is off.  Returns the new size."""
+        if not self.adaptivestackstart:
+            return self.starting_stack_size
+        if scanned_stacks == 0:
+            self.starting_stack_size = STACK_MIN
+            return STACK_MIN
+        avg = scanned_size // scanned_stacks + STACK_GUARD
+        avg = max(STACK_MIN, min(avg, self.max_stack))
+        self.starting_stack_size = 1 << (avg - 1).bit_length()     # round2
+        return self.starting_stack_size
 
     def _move(self, g: G, newsize: int, kind: str) -> None:
         oldsize, used = g.stack.size, g.used

@@ -1,0 +1,3 @@
+module gobehaviours
+
+go 1.19

@@ -1,0 +1,9 @@
+package main
+
+import "runtime"
+
+func main() {
+	defer func() { recover() }()
+	defer func() { panic("in defer") }()
+	runtime.Goexit()
+}
