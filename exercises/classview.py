@@ -249,9 +249,14 @@ def main(submissions: str, grades_csv: str, feedback_dir: str, chart_path: str,
          regrade: bool = False) -> int:
     """The ``class`` command: grade if needed, print the table, write the chart."""
     if regrade or not os.path.isfile(grades_csv):
-        from . import instructor
+        from . import instructor, sandbox
         if not os.path.isdir(submissions):
             print(f"no submissions folder {submissions}")
+            return 2
+        try:
+            sandbox.require()          # as the grade command: learners' code only sandboxed
+        except sandbox.SandboxUnavailable as e:
+            print(f"python -m exercises class: {e}")
             return 2
         print(f"grading {submissions} into {grades_csv} and {feedback_dir}/ ...")
         instructor.grade_folder(submissions, grades_csv, feedback_dir)
