@@ -4,7 +4,9 @@ One test, end to end, on 127.0.0.1 (see ``tests/hub/hubharness.py`` for
 what is started and how it is stopped):
 
 1. two learner accounts (system users, homes 0700) and a JupyterHub with PAM
-   and LocalProcessSpawner: each learner's JupyterLab runs as that learner;
+   and LocalProcessSpawner: each learner's JupyterLab runs as that learner,
+   on the learner edition (``python -m exercises edition build``: no worked
+   solutions, no hidden tests), as a class's image does;
 2. the course as a class gets it: the instructor publishes the notebooks as
    a git repository (served by ``git daemon`` on loopback), and each learner, logged in through headless Chromium,
    opens the nbgitpuller link (``/hub/user-redirect/git-pull?repo=...``),
@@ -69,6 +71,14 @@ def attempt(what, fn):
         report[what] = "PermissionError"
     except OSError as e:
         report[what] = type(e).__name__ + ": " + str(e)
+try:
+    import exercises.solutions.runq  # noqa: F401
+    report["answer_key"] = "importable"
+except ImportError:
+    report["answer_key"] = "absent"
+from exercises import core
+report["solution_source"] = hasattr(core, "solution_source")
+report["exercises_from"] = os.path.dirname(os.path.dirname(core.__file__))
 attempt("list_other_home", lambda: os.listdir(other))
 attempt("read_other_runtime", lambda: open(os.path.join(other, {other_file!r})).read())
 attempt("write_other_home", lambda: open(os.path.join(other, "planted.txt"), "w").write("x"))
@@ -361,7 +371,13 @@ def test_two_learners_on_one_hub_work_apart_get_the_course_update_and_are_graded
         publish_course(repo)
         daemon.start("goroutines-course.git")
         url = daemon.url("goroutines-course.git")
-        hub = hubharness.Hub(ROOT, [a, b])
+        # the learners' servers run the learner edition, as a class's image does
+        edition = os.path.join(repo_parent, "edition")
+        r = subprocess.run([sys.executable, "-m", "exercises", "edition", "build", edition],
+                           capture_output=True, text=True, cwd=ROOT, timeout=300)
+        assert r.returncode == 0, r.stdout + r.stderr
+        subprocess.run(["chmod", "-R", "a+rX", edition], check=True)
+        hub = hubharness.Hub(edition, [a, b])
         hub.start()
         _log(f"hub ready on {hub.base} in {time.monotonic() - t0:.1f} s")
         # the class's configuration runs the idle culler as a hub service
@@ -388,6 +404,10 @@ def test_two_learners_on_one_hub_work_apart_get_the_course_update_and_are_graded
         # -- progress is their own: run in their kernel, as them, in their home
         pa, pb = ra["probe"], rb["probe"]
         assert pa["uid"] == a.uid and pb["uid"] == b.uid
+        # their kernels run the learner edition: no worked solution to import
+        for p in (pa, pb):
+            assert p["exercises_from"] == os.path.realpath(edition), p["exercises_from"]
+            assert p["answer_key"] == "absent" and p["solution_source"] is False, p
         assert pa["cwd"] == ha and pb["cwd"] == hb
         row = lambda text, ex: next(ln for ln in text.splitlines() if f" {ex} " in ln)  # noqa: E731
         assert "yours" in row(pa["progress"], "runq") and "reference" in row(pa["progress"], "greuse")
