@@ -349,6 +349,23 @@ def _exercise_cell(nb: dict, ex_id: str) -> dict:
     return cells[0]
 
 
+def stop_everything(hub, learners) -> list:
+    """Stop the hub (its proxy, servers, kernels and services with it), then
+    each learner's account; returns what was still running after the hub
+    stopped (nothing, if the hub stops its own)."""
+    leftovers = []
+    if hub is not None:
+        leftovers += hub.stop()
+    for u in learners:
+        if u.created:
+            leftovers += [("learner process", p) for p in hubharness.processes_of(u.uid)]
+        leftovers += u.remove()
+    if hub is not None:
+        _log(f"hub log tail:\n{hub.log_tail(1500)}")
+        hub.cleanup()
+    return leftovers
+
+
 @pytest.mark.slow
 def test_two_learners_on_one_hub_work_apart_get_the_course_update_and_are_graded(tmp_path):
     why = labharness.missing_requirements() or hubharness.missing_requirements()
@@ -467,15 +484,7 @@ def test_two_learners_on_one_hub_work_apart_get_the_course_update_and_are_graded
         theirs = a.run("cat", os.path.join(b.home, "goroutines-course-feedback.md"))
         assert theirs.returncode != 0 and "Permission denied" in theirs.stderr
     finally:
-        if hub is not None:
-            leftovers += hub.stop()
-        for u in (a, b):
-            if u.created:
-                leftovers += [("learner", p) for p in hubharness.processes_of(u.uid)]
-            leftovers += u.remove()
-        if hub is not None:
-            _log(f"hub log tail:\n{hub.log_tail(1500)}")
-            hub.cleanup()
+        leftovers += stop_everything(hub, [a, b])
         leftovers += daemon.stop()
         shutil.rmtree(repo_parent, ignore_errors=True)
         _log(f"hub test took {time.monotonic() - t0:.1f} s")
@@ -484,3 +493,37 @@ def test_two_learners_on_one_hub_work_apart_get_the_course_update_and_are_graded
     for u in (a, b):
         r = subprocess.run(["id", u.name], capture_output=True)
         assert r.returncode != 0, f"user {u.name} still exists"
+
+
+@pytest.mark.slow
+def test_a_hub_session_that_fails_still_leaves_no_server_kernel_proxy_or_account(tmp_path):
+    why = hubharness.missing_requirements()
+    if why:
+        pytest.skip(f"hub test skipped: {why}")
+    learner = hubharness.Learner(f"gklc{secrets.token_hex(3)}")
+    hub = None
+    started = set()
+
+    class Boom(Exception):
+        pass
+    with pytest.raises(Boom):
+        try:
+            learner.create()
+            hub = hubharness.Hub(ROOT, [learner])
+            hub.start()
+            hub.api("POST", f"/users/{learner.name}/server")        # a server, as at login
+            deadline = time.monotonic() + 120
+            while not hub.api("GET", f"/users/{learner.name}")["servers"].get("", {}).get("ready"):
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.3)
+            # and a kernel in it, as a learner's notebook starts
+            kernel = hub.server_api(learner.name, "POST", "/api/kernels", {"name": "python3"})
+            started = hubharness.processes_of(learner.uid)
+            assert len(started) >= 2, f"no server and kernel run as {learner.name}: {kernel}"
+            hub.remember()
+            raise Boom("the test fails here, with the hub, proxy and server running")
+        finally:
+            leftovers = stop_everything(hub, [learner])
+    assert not leftovers, f"processes left running: {leftovers}"
+    assert all(not hubharness.alive(p) for p in started | hub.seen | {hub.proc.pid})
+    assert subprocess.run(["id", learner.name], capture_output=True).returncode != 0

@@ -284,7 +284,7 @@ c.Authenticator.allowed_users = set(settings["learners"])
 c.JupyterHub.services.append({{"name": "instructor", "api_token": settings["token"]}})
 c.JupyterHub.load_roles.append({{"name": "instructor", "services": ["instructor"],
                                 "scopes": ["admin:users", "admin:servers", "list:users",
-                                           "read:services"]}})
+                                           "read:services", "access:servers"]}})
 c.Spawner.environment = settings["environment"]
 c.Spawner.args = settings["args"]
 c.Spawner.start_timeout = 120
@@ -358,6 +358,18 @@ class Hub:
     def api(self, method: str, path: str, body: dict | None = None, timeout: float = 30):
         data = json.dumps(body).encode() if body is not None else (b"" if method in ("POST", "DELETE") else None)
         req = urllib.request.Request(f"{self.base}/hub/api{path}", method=method, data=data,
+                                     headers={"Authorization": f"token {self.token}",
+                                              "Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            raw = r.read()
+            return json.loads(raw) if raw else None
+
+    def server_api(self, user: str, method: str, path: str, body: dict | None = None,
+                   timeout: float = 60):
+        """Call a learner's single-user server (e.g. start a kernel) with the
+        instructor's token, through the proxy."""
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(f"{self.base}/user/{user}{path}", method=method, data=data,
                                      headers={"Authorization": f"token {self.token}",
                                               "Content-Type": "application/json"})
         with urllib.request.urlopen(req, timeout=timeout) as r:
