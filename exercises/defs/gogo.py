@@ -289,7 +289,8 @@ EXERCISE = Exercise(
     points=15,
     provides=["gosave", "gogo", "mcall"],
     statement=(
-        "Write Go's three switch primitives (runtime/asm_amd64.s: gosave, gogo, mcall) for "
+        "Write Go's three switch primitives (runtime/asm_amd64.s: gogo, mcall, and gosave, "
+        "which Go 1.19 keeps as gosave_systemstack_switch) for "
         "goroutines on greenlets, as the g0 scheduler of reference_runtime/models/context.py "
         "calls them. A Gobuf holds a context: glet (the suspended greenlet: it stands for "
         "sp, pc and bp), g, ctxt (the function a goroutine not started yet will run; in Go "
