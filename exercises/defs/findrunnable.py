@@ -322,7 +322,7 @@ EXERCISE = Exercise(
         "now, the rest are injected into the queues, and the popped one changes from "
         "waiting to runnable before it runs. Which one does a pop take, and which of its "
         "fields say it is waiting?",
-        "Stealing needs someone to steal from (rt.gomaxprocs > 1), and a poll that found "
+        "Stealing needs someone to steal from (more than one P), and a poll that found "
         "nothing is not the end of the search.",
         "In code: `if p.timers and p.timers[0][0] <= rt.nanotime(): rt.run_timers(rt, p)`; "
         "`g, inherit = rt.nextg(rt, p)` and return it if g is not None; `np = "

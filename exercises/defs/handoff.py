@@ -263,7 +263,7 @@ EXERCISE = Exercise(
         "Counting matters: rt.startm(p, True) marks the new M spinning, but the count of "
         "spinning Ms is yours to keep, as Go's handoffp increments sched.nmspinning "
         "itself. And runnext is work too.",
-        "The idle case: p.m is None, the trace gets its proc_stop event, and "
+        "The idle case: p keeps no M, the trace gets its proc_stop event, and "
         "rt._pidleput(p) puts p on the idle list and counts it in rt.npidle.",
         "In code: `if not p.runqempty() or rt.runq: rt.startm(p, False); return`; `if "
         "rt.nmspinning + rt.npidle == 0: rt.nmspinning += 1; rt.startm(p, True); return`; "

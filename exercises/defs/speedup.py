@@ -176,11 +176,13 @@ EXERCISE = Exercise(
     hints=[
         "For each kind, ask what the bottleneck is: the total CPU shared by the Ps, the "
         "longest single goroutine (rule 1), the one lock everyone waits on, or the slower "
-        "stage. Read the tables above the exercise with that question in mind.",
+        "stage. Read the tables above the exercise with that question in mind, and "
+        "sysmon's retake in Go's runtime/proc.go for why no goroutine keeps a P longer "
+        "than forcePreemptNS.",
         "Preemption (rule 2) means there are no 'rounds': 3 goroutines of 1 s on 2 Ps do "
         "not take 2 s. What does sharing in 10 ms slices make of the total CPU time?",
         "The pipeline on two or more Ps: once it is going, the slower stage sets the pace, "
-        "one item per max(a, b); but the first item is produced before anything is "
+        "one item per time of the slower stage; but the first item is produced before anything is "
         "consumed (or the last consumed after all are produced), and that time does not "
         "overlap. Sleeps all overlap, on any number of Ps.",
         "The formulas: independent `max(w, n * w / procs)`; mutex `n * w`; pipeline "
