@@ -61,7 +61,8 @@ def test_netpollready_hands_the_waiting_reader_to_the_scheduler(sol):
     """Go's netpollready: the fd is ready for reading, so the goroutine in
     pd.rg is taken off the descriptor and added to the list the scheduler
     will make runnable (gs); the poller waits for one fewer goroutine
-    (np.waiters) and stops watching the socket (np._update(pd))."""
+    (np.waiters) and stops watching the socket (np._update(pd)).  A ready
+    direction in which nobody waits hands back and uncounts no one."""
     import selectors
     rt, np, pd, peer = _poller()
     try:
@@ -76,6 +77,15 @@ def test_netpollready_hands_the_waiting_reader_to_the_scheduler(sol):
         expect((gs, pd.rg, np.waiters), ([g], None, 0), "gs, pd.rg, np.waiters")
         expect((pd.mask, _registered(np, pd)), (0, 0),
                "pd.mask and the selector's events for pd afterwards")
+        g2 = _g(6)
+        pd.rg = g2
+        np.waiters = 1
+        np._update(pd)
+        gs2 = []
+        sol.netpollready(rt, np, pd, selectors.EVENT_READ | selectors.EVENT_WRITE, gs2)
+        expect((gs2, pd.rg, pd.wg, np.waiters), ([g2], None, None, 0),
+               "gs, pd.rg, pd.wg, np.waiters after an event ready both ways with only a "
+               "reader waiting (no writer to hand back, none to uncount)")
     finally:
         np.close()
         peer.close()
