@@ -8,6 +8,10 @@ The cooked values are those of rng.go; Go 1.2+ keeps them unmasked (with
 the top bit) and masks Int63's result instead, which gives the same Int63
 sequence, since the low 63 bits of a sum depend only on the low 63 bits of
 its terms.
+
+The algorithm and the cooked table are Go's (Copyright 2009 The Go Authors,
+BSD 3-Clause licence, copied whole in tests/gocorpus/gotest/LICENSE), from
+Go 1.19.8's src/math/rand/rng.go as Debian's golang-1.19-src ships it.
 """
 from __future__ import annotations
 
