@@ -4,6 +4,7 @@ see ``gokernel.workfolder``):
 python -m gokernel lab [--dry-run] [jupyter options]
                              copy/update the notebooks into your course folder, open JupyterLab there
 python -m gokernel prog.py   run prog.main() on your runtime, like `go run`
+python -m gokernel prog.go   run a Go program on it (reference_runtime.golang translates it)
 python -m gokernel progress  which parts are yours, and your points so far
 python -m gokernel reset ID  go back to the reference runtime for one part
 python -m gokernel restore ID [N]

@@ -1,4 +1,6 @@
 """``python -m reference_runtime prog.py``: run ``prog.main()`` like ``go run``.
+``python -m reference_runtime prog.go`` runs a Go program the same way, through
+the Go front end (``reference_runtime.golang``, docs/GO-FRONTEND.md).
 
 stdout is the program's.  When main returns, the process ends at once (exit
 status 0), as a Go program does: other goroutines are abandoned, not
@@ -62,6 +64,26 @@ def load_program(path: str):
     return mod
 
 
+def load_go_program(path: str, seed: int | None = None):
+    """Translate prog.go (reference_runtime.golang) into module ``main``; on a
+    syntax error or a construct outside the subset print Go's
+    ``prog.go:LINE:COL: ...`` and return exit status 2."""
+    from . import golang
+    try:
+        mod = golang.load(path, seed=seed)
+    except golang.MissingParser as e:
+        sys.stderr.write(f"{e}\n")
+        return 2
+    except golang.GoError as e:
+        sys.stderr.write(f"{e}\n")
+        return 2
+    except OSError as e:
+        sys.stderr.write(f"open {path}: {e.strerror.lower()}\n")
+        return 1
+    sys.modules["main"] = mod
+    return mod
+
+
 def _schedtrace_from_env() -> float | None:
     for item in os.environ.get("GODEBUG", "").split(","):
         k, _, v = item.partition("=")
@@ -87,7 +109,12 @@ def main(argv: list[str] | None = None, runtime_module=None, prepare=None) -> in
 
     if runtime_module is None:
         runtime_module = api
-    prog = load_program(args.program)
+    if args.program.endswith(".go"):     # Go source: the Go front end (golang/)
+        prog = load_go_program(args.program, args.seed)
+        if isinstance(prog, int):
+            return prog
+    else:
+        prog = load_program(args.program)
     if prepare is not None:
         prepare(prog)
     rt_kwargs = dict(gomaxprocs=args.gomaxprocs, clock=args.clock, seed=args.seed,
@@ -131,6 +158,8 @@ def main(argv: list[str] | None = None, runtime_module=None, prepare=None) -> in
         save_trace()
         sys.stdout.flush()
         goid = getattr(exc, "_go_goid", None) or sched.last_fatal_goid or 1
+        if hasattr(prog, "_Gto_panic"):  # a Go program: Python errors as Go's runtime errors
+            exc = prog._Gto_panic(exc)
         sys.stderr.write(format_panic(exc, goid))
         sys.stderr.flush()
         return 2

@@ -285,8 +285,8 @@ def test_a_select_on_your_buffered_channel_is_woken_by_your_operations(sol):
     """The reference's select parked on your channel is woken by your
     operations: your chansend wakes its receive case directly, not through
     the buffer, and your chanrecv from a full buffer takes its send case's
-    value into the buffer; each wakeup leaves sg.success and g.param = sg
-    for the select to read."""
+    value into the buffer; each wakeup leaves sg.success (and dequeue
+    g.param = sg) for the select to read."""
     from reference_runtime import go, select
 
     def main():
@@ -485,7 +485,7 @@ EXERCISE = Exercise(
         "recv and closechan). c.buf is a deque holding at most c.dataqsiz values: Go's "
         "ring buffer, len(c.buf) is its qcount. Everything that held for unbuffered "
         "channels still holds (04.1: panics on closed channels, waiters in sudogs, first "
-        "in first out, taken with dequeue, woken with sg.success and g.param = sg, close "
+        "in first out, taken with dequeue, woken with sg.success set, close "
         "waking every waiter and readying them in reverse order of dequeuing). What the "
         "buffer adds: "
         "(1) A send goes straight to a waiting receiver, bypassing the buffer (a receiver "

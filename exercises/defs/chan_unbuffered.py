@@ -269,8 +269,8 @@ def test_a_select_waiting_on_your_channel_is_woken_by_your_operations(sol):
     """A select (the reference's) parked on your channel is woken by your
     chansend (its receive case), your chanrecv (its send case) and your
     closechan (its receive case, with ok False): a woken waiter's sudog
-    says what happened (sg.success) and which case won (g.param = sg), as
-    Go's send() and recv() leave it, and no sudog stays queued."""
+    says what happened (sg.success; dequeue marks which case won, g.param =
+    sg, as Go's send() and recv() do), and no sudog stays queued."""
     from reference_runtime import go, select
 
     def main():
@@ -454,10 +454,11 @@ EXERCISE = Exercise(
         "dequeuing: closechan collects them on a gList, a stack, and readies them from "
         "its top once the channel's lock is released. "
         "(6) Waiters are taken with gokernel.rt.dequeue(q), Go's waitq.dequeue, which "
-        "skips the sudog of a select that another case already won; a woken waiter learns "
-        "what happened from its sudog, as Go's send() and recv() leave it: sg.success "
-        "(True for a value, False for a close) and sg.g.param = sg, then goready(sg.g). "
-        "The reference's select reads them, so it works on your channels."),
+        "skips the sudog of a select that another case already won, and marks a select's "
+        "sudog it returns as the winning case (g.param = sg, which Go's send() and recv() "
+        "set). A woken waiter learns what happened from its sudog: sg.success, True for a "
+        "value and False for a close, set before goready(sg.g). The reference's select "
+        "reads them, so it works on your channels."),
     starter=STARTER,
     hints=[
         "The sudog is where two goroutines meet: whoever arrives second finds the other's "

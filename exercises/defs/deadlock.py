@@ -92,10 +92,20 @@ def test_a_pending_timer_is_not_a_deadlock_but_a_stopped_one_is(sol):
 @public
 def test_main_calling_goexit_with_nothing_left(sol):
     """With no goroutine at all after main called runtime.Goexit, checkdead
-    returns Go's "no goroutines (main called runtime.Goexit) - deadlock!"."""
+    returns Go's "no goroutines (main called runtime.Goexit) - deadlock!";
+    a timer still pending then is not a deadlock (its function, an
+    AfterFunc's, may start a goroutine): in Go the timer keeps an M waiting
+    in the netpoller for it rather than going idle."""
+    import heapq
+    from reference_runtime.timers import _RTimer
     rt = _rt(waiting=0)
     rt.main_goexited = True
-    expect(sol.checkdead(rt), GOEXIT, "checkdead after main's Goexit, nothing left")
+    alone = sol.checkdead(rt)
+    t = _RTimer(print, None)
+    t.seq = 7
+    heapq.heappush(rt.allp[0].timers, (5.0, 7, t))
+    expect((alone, sol.checkdead(rt)), (GOEXIT, None),
+           "checkdead after main's Goexit with nothing left, then with a timer pending")
 
 
 @public
@@ -265,7 +275,8 @@ EXERCISE = Exercise(
         "stopped timer's stale entry wakes no one. "
         "Otherwise it is a deadlock, with Go's two messages: 'no goroutines (main called "
         "runtime.Goexit) - deadlock!' when main called goexit (rt.main_goexited) and no "
-        "goroutine is left at all (rt.allg empty), else 'all goroutines are asleep - "
+        "goroutine is left at all (rt.allg empty; a live timer still counts, by rule (4)), "
+        "else 'all goroutines are asleep - "
         "deadlock!' (also after main's Goexit while others are still parked). The runtime "
         "turns your message into Go's report (the blocked goroutines with their wait "
         "reasons). Public tests call your checkdead on a runtime whose goroutines are all "
@@ -282,8 +293,9 @@ EXERCISE = Exercise(
         "Goexit with goroutines still parked is the usual 'all goroutines are asleep'.",
         "In code: `if rt.nsyscall or rt.busy: return None`; the same for "
         "`rt.netpoller is not None and rt.netpoller.waiters` and for "
-        "`any(g.status != Gwaiting for g in rt.allg)`; then `if not rt.allg and rt.main_goexited: return GOEXIT`; then "
-        "`any(t.seq == seq for when, seq, t in p.timers)` on each P; finally "
+        "`any(g.status != Gwaiting for g in rt.allg)`; then "
+        "`any(t.seq == seq for when, seq, t in p.timers)` on each P; then "
+        "`if not rt.allg and rt.main_goexited: return GOEXIT`; finally "
         "`return ALL_ASLEEP`.",
     ],
     tests=collect_tests(globals()),

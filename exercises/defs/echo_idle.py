@@ -266,8 +266,9 @@ EXERCISE = Exercise(
         "Two ways out of the read loop, one exception (gk.net.Timeout) and one return "
         "value (b\"\"), and a close that must happen on both: Python's try/finally is "
         "Go's defer.",
-        "gk.now() is the run's clock: with clock=\"virtual\" a deadline of now() + 0.5 "
-        "fires exactly 0.5 s later, whatever the machine's load.",
+        "gk.now() is the run's clock, not the machine's: with clock=\"virtual\" a "
+        "deadline half a second past it fires exactly 0.5 s later, whatever the machine's "
+        "load.",
         "The shape: `try: while True: conn.set_read_deadline(gk.now() + idle); try: data = "
         "conn.read(65536) except gk.net.Timeout: return \"idle\"; if not data: return "
         "\"eof\"; conn.write(data) finally: conn.close()`.",

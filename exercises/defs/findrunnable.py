@@ -304,7 +304,8 @@ EXERCISE = Exercise(
         "(3) then the network, only if goroutines wait on it (rt.netpoller is not None and "
         "rt.netpoller.waiters > 0: a poll costs a system call), with "
         "rt.netpoller.poll(0), which never blocks; of the Gs it returns, the last runs now "
-        "(made runnable: status Grunnable, wait_reason \"\"), the others go to "
+        "(made runnable: status Grunnable, wait_reason \"\"; inherit False), the others "
+        "go to "
         "rt.injectglist; "
         "(4) then the other Ps, through rt.stealwork, only when there is more than one P; "
         "its answer is returned; if the poll found nothing, stealing still happens. "
@@ -315,13 +316,13 @@ EXERCISE = Exercise(
     hints=[
         "Read findRunnable in Go 1.19's runtime/proc.go from its top down to stealWork: "
         "checkTimers, then runqget and globrunqget (rt.nextg here), then netpoll(0) if "
-        "the poller is set up and someone waits on it (netpollWaiters), then stealWork. Each step returns as soon "
-        "as it has a G.",
+        "the poller is set up and someone waits on it (netpollWaiters), then stealWork. "
+        "Each step returns as soon as it has a G.",
         "In Go's network step, netpoll(0) returns a list: one G is popped off it to run "
         "now, the rest are injected into the queues, and the popped one changes from "
         "waiting to runnable before it runs. Which one does a pop take, and which of its "
         "fields say it is waiting?",
-        "Stealing needs someone to steal from (rt.gomaxprocs > 1), and a poll that found "
+        "Stealing needs someone to steal from (more than one P), and a poll that found "
         "nothing is not the end of the search.",
         "In code: `if p.timers and p.timers[0][0] <= rt.nanotime(): rt.run_timers(rt, p)`; "
         "`g, inherit = rt.nextg(rt, p)` and return it if g is not None; `np = "

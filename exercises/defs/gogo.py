@@ -289,7 +289,8 @@ EXERCISE = Exercise(
     points=15,
     provides=["gosave", "gogo", "mcall"],
     statement=(
-        "Write Go's three switch primitives (runtime/asm_amd64.s: gosave, gogo, mcall) for "
+        "Write Go's three switch primitives (runtime/asm_amd64.s: gogo, mcall, and gosave, "
+        "which Go 1.19 keeps as gosave_systemstack_switch) for "
         "goroutines on greenlets, as the g0 scheduler of reference_runtime/models/context.py "
         "calls them. A Gobuf holds a context: glet (the suspended greenlet: it stands for "
         "sp, pc and bp), g, ctxt (the function a goroutine not started yet will run; in Go "
@@ -317,13 +318,13 @@ EXERCISE = Exercise(
         "runtime·gogo and runtime·mcall in Go's runtime/asm_amd64.s (a dozen "
         "instructions each): which gobuf fields do they read, write and clear, and in "
         "what order?",
-        "On greenlets a switch is glet.switch(value): the value becomes the return value "
-        "of the switch() call the other side is suspended in. So what mcall passes to "
+        "On greenlets a switch is the target greenlet's switch method, given a value: "
+        "that value becomes what the other side's own pending switch call returns. So what mcall passes to "
         "g0 is what g0's gogo returns, and what gogo passes is what that goroutine's "
         "mcall returns. m.curg must be right before the switch, on both sides.",
         "A goroutine that has not run has no greenlet yet: create it in gogo with g0's "
-        "greenlet as parent. Take buf.ret into a local and set buf.ret = None before "
-        "switching.",
+        "greenlet as parent. buf.ret is for one resume only: take its value out and clear "
+        "the field before you switch, since after the switch it is too late.",
         "gosave: buf.glet = greenlet.getcurrent(); buf.g = m.curg. gogo: m.curg = buf.g; "
         "if buf.glet is None: buf.glet = greenlet.greenlet(buf.ctxt, "
         "parent=m.g0.sched.glet); buf.ctxt = None; ret, buf.ret = buf.ret, None; return "

@@ -246,7 +246,8 @@ EXERCISE = Exercise(
         "or the global queue rt.runq has some, p gets a plain M at once, "
         "rt.startm(p, False): Go's \"if it has local work, start it straight away\"; "
         "(2) otherwise, if no M is spinning and no P is idle (rt.nmspinning + rt.npidle == "
-        "0), p gets a spinning M, counted in rt.nmspinning before rt.startm(p, True): work "
+        "0), p gets a spinning M, rt.startm(p, True), which handoffp itself counts in "
+        "rt.nmspinning (startm only marks the M spinning, as Go's caller does): work "
         "may appear and no one else would look for it; "
         "(3) otherwise someone is already looking (a spinning M, or an idle P that wakep "
         "can start), so p goes idle without an M (rt._pidleput(p)), recording "
@@ -262,7 +263,7 @@ EXERCISE = Exercise(
         "Counting matters: rt.startm(p, True) marks the new M spinning, but the count of "
         "spinning Ms is yours to keep, as Go's handoffp increments sched.nmspinning "
         "itself. And runnext is work too.",
-        "The idle case: p.m is None, the trace gets its proc_stop event, and "
+        "The idle case: p keeps no M, the trace gets its proc_stop event, and "
         "rt._pidleput(p) puts p on the idle list and counts it in rt.npidle.",
         "In code: `if not p.runqempty() or rt.runq: rt.startm(p, False); return`; `if "
         "rt.nmspinning + rt.npidle == 0: rt.nmspinning += 1; rt.startm(p, True); return`; "

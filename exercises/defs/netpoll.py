@@ -61,7 +61,8 @@ def test_netpollready_hands_the_waiting_reader_to_the_scheduler(sol):
     """Go's netpollready: the fd is ready for reading, so the goroutine in
     pd.rg is taken off the descriptor and added to the list the scheduler
     will make runnable (gs); the poller waits for one fewer goroutine
-    (np.waiters) and stops watching the socket (np._update(pd))."""
+    (np.waiters) and stops watching the socket (np._update(pd)).  A ready
+    direction in which nobody waits hands back and uncounts no one."""
     import selectors
     rt, np, pd, peer = _poller()
     try:
@@ -76,6 +77,15 @@ def test_netpollready_hands_the_waiting_reader_to_the_scheduler(sol):
         expect((gs, pd.rg, np.waiters), ([g], None, 0), "gs, pd.rg, np.waiters")
         expect((pd.mask, _registered(np, pd)), (0, 0),
                "pd.mask and the selector's events for pd afterwards")
+        g2 = _g(6)
+        pd.rg = g2
+        np.waiters = 1
+        np._update(pd)
+        gs2 = []
+        sol.netpollready(rt, np, pd, selectors.EVENT_READ | selectors.EVENT_WRITE, gs2)
+        expect((gs2, pd.rg, pd.wg, np.waiters), ([g2], None, None, 0),
+               "gs, pd.rg, pd.wg, np.waiters after an event ready both ways with only a "
+               "reader waiting (no writer to hand back, none to uncount)")
     finally:
         np.close()
         peer.close()
@@ -85,7 +95,7 @@ def test_netpollready_hands_the_waiting_reader_to_the_scheduler(sol):
 def test_netpollready_wakes_only_the_ready_direction(sol):
     """pd holds one reader (rg) and one writer (wg): a write-ready event
     wakes only the writer and leaves the reader registered for reading;
-    then read-ready wakes the reader."""
+    then read-ready wakes the reader; an event ready both ways wakes both."""
     import selectors
     rt, np, pd, peer = _poller()
     try:
@@ -98,9 +108,20 @@ def test_netpollready_wakes_only_the_ready_direction(sol):
         after_w = (gs[:], pd.rg is r, pd.wg, np.waiters, _registered(np, pd))
         sol.netpollready(rt, np, pd, selectors.EVENT_READ, gs)
         after_r = (gs[:], pd.rg, np.waiters, _registered(np, pd))
+        r2, w2 = _g(3), _g(4)
+        pd.rg, pd.wg = r2, w2
+        np.waiters = 2
+        np._update(pd)
+        both = []
+        sol.netpollready(rt, np, pd, selectors.EVENT_READ | selectors.EVENT_WRITE, both)
+        after_both = (sorted(g.goid for g in both), pd.rg, pd.wg, np.waiters,
+                      _registered(np, pd))
         expect(after_w, ([w], True, None, 1, selectors.EVENT_READ),
                "gs, reader still there, pd.wg, waiters, selector events after EVENT_WRITE")
         expect(after_r, ([w, r], None, 0, 0), "gs, pd.rg, waiters, selector events after EVENT_READ")
+        expect(after_both, ([3, 4], None, None, 0, 0),
+               "goids in gs, pd.rg, pd.wg, waiters, selector events after an event ready "
+               "both ways, with a reader and a writer waiting")
     finally:
         np.close()
         peer.close()
@@ -181,8 +202,9 @@ def test_netpollblock_returns_why_it_was_woken(sol):
     """A parked reader woken by its deadline's timer or by a close (the
     runtime's np.unblock, Go's netpollunblock, which clears pd.rg and sets
     pd.rerr) gets netpollblock's answer "timeout" or "closed", not None:
-    the read must fail with the right error.  Virtual clock; the peer never
-    writes, so only np.unblock can wake the reader."""
+    the read must fail with the right error; a writer's reason is in pd.werr.
+    Virtual clock; the peer never writes (nor reads, for the writer, whose
+    send buffer is full), so only np.unblock can wake them."""
     import socket
 
     from reference_runtime import chan, go, runtime
@@ -190,9 +212,24 @@ def test_netpollblock_returns_why_it_was_woken(sol):
     def main():
         rt = runtime()
         np = rt.netpoller
+        c, d = socket.socketpair()
+        wpd = np.register(c)
+        c.setblocking(False)
+        try:
+            while True:
+                c.send(b"z" * 65536)          # fill c's send buffer
+        except BlockingIOError:
+            pass
+        res = chan(1)
+        g = go(lambda: res.send(sol.netpollblock(rt, np, wpd, True)))
+        _settle(g)
+        np.unblock(wpd, True, "timeout")
+        out = [("writer", res.recv())]
+        np.close_pd(wpd)
+        c.close()
+        d.close()
         a, b = socket.socketpair()
         pd = np.register(a)
-        out = []
         for why in ("timeout", "closed"):
             res = chan(1)
             g = go(lambda: res.send(sol.netpollblock(rt, np, pd, False)))
@@ -207,8 +244,9 @@ def test_netpollblock_returns_why_it_was_woken(sol):
         return out, np.waiters
 
     expect(_run(main, {"netpollblock": sol.netpollblock}, clock="virtual"),
-           (["timeout", "closed"], 0),
-           "netpollblock's result when woken by a deadline, then by a close; np.waiters")
+           ([("writer", "timeout"), "timeout", "closed"], 0),
+           "netpollblock's result for a writer woken by its deadline, then for a reader "
+           "woken by a deadline and by a close; np.waiters")
 
 
 @public

@@ -74,6 +74,14 @@ def test_per_unit_rejects_mismatched_lists(sol):
     raise Mismatch("per_unit([1, 2, 3], [10, 20])", "ValueError", got)
 
 
+@public
+def test_per_unit_pairs_each_count_with_its_own_total_in_any_order(sol):
+    """Run i is the pair (counts[i], totals[i]); the runs may come in any order, and a
+    total that shrinks as the count grows gives a negative slope."""
+    _close(sol.per_unit([800, 200, 400], [10_000, 40_000, 30_000]), -50.0,
+           "per_unit([800, 200, 400], [10000, 40000, 30000])", rel=1e-6)
+
+
 @hidden
 def test_per_unit_of_unordered_runs(sol):
     """The runs may come in any order, and the totals may shrink with the count (a
@@ -131,7 +139,8 @@ EXERCISE = Exercise(
         "second the resident set, both in pages (man 5 proc). (2) per_unit(counts, "
         "totals), given several runs (run i parked counts[i] goroutines or threads and "
         "added totals[i] bytes), returns the bytes per unit as the least-squares slope of "
-        "totals against counts, fitted over every run. Dividing one run's total by its "
+        "totals against counts, fitted over every run (the runs come in any order; the "
+        "slope may be negative). Dividing one run's total by its "
         "count would charge the units with what the run paid once (the C library's malloc "
         "arenas for the first threads, a list that grows); the slope leaves that fixed "
         "cost in the intercept, and fitting every run, not two, averages out the noise "

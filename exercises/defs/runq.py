@@ -73,7 +73,23 @@ def test_a_full_ring_moves_half_of_it_and_the_new_g_to_the_global_queue(sol):
         sol.runqput(rt, p, g, False)
     expect(_ids(rt.runq), list(range(1, 129)) + [257], "global queue (rt.runq)")
     expect(p.runqtail - p.runqhead, 128, "Gs left in the ring")
+    expect(sorted(g.goid for g in p.runq if g is not None), list(range(129, 257)),
+           "Gs still referenced by the ring's slots (a slot moved to the global queue "
+           "must be cleared)")
     expect(sol.runqget(p)[0].goid, 129, "next G from the ring")
+
+
+@public
+def test_the_overflow_joins_the_global_queue_behind_the_gs_already_there(sol):
+    """The global queue is first in, first out too: a batch from a full ring goes behind
+    the Gs already waiting there."""
+    rt, p = _setup()
+    waiting = _gs(2, first=1001)
+    rt.runq.extend(waiting)
+    for g in _gs(257):
+        sol.runqput(rt, p, g, False)
+    expect(_ids(rt.runq)[:3], [1001, 1002, 1],
+           "the head of the global queue (rt.runq)")
 
 
 @public
@@ -96,6 +112,8 @@ def test_the_ring_indices_wrap_around(sol):
         out.append(g.goid)
     expect(out, list(range(1, 1001)), "every G once, in order")
     expect(list(rt.runq), [], "global queue")
+    expect((p.runqhead, p.runqtail), (1000, 1000),
+           "(p.runqhead, p.runqtail): they only grow, even when the ring empties")
 
 
 @public
@@ -184,9 +202,10 @@ EXERCISE = Exercise(
         "starving the others. A G from the ring has inherit=False; an empty P gives "
         "(None, False). "
         "(4) A put into a full ring moves the oldest half of the ring, 128 Gs, then g, to "
-        "the global queue rt.runq, in that order (runqputslow: one trip to the global "
-        "queue's lock for a batch, and work other Ps can find). "
-        "(5) A slot that runqget emptied no longer refers to its G (in Python a reference "
+        "the tail of the global queue rt.runq, in that order (runqputslow: one trip to "
+        "the global queue's lock for a batch, and work other Ps can find). "
+        "(5) A slot emptied, by runqget or by that move, no longer refers to its G (in "
+        "Python a reference "
         "keeps the record alive; Go's ring holds guintptrs, which the garbage collector "
         "does not follow)."),
     starter=STARTER,

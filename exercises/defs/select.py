@@ -125,6 +125,31 @@ def test_recv_ok_reports_a_closed_channel(sol):
 
 
 @public
+def test_a_receive_case_takes_values_in_the_order_they_were_sent(sol):
+    """A receive case is a channel receive: on a closed channel it still gets the
+    buffered values first (ok True), and only then (None, False); with a sender parked
+    on a full buffer it gets the buffer's head, and the sender's value joins the tail
+    (Go's recv)."""
+    from reference_runtime import go
+
+    def main():
+        c = _chan(1)
+        c.buf.append("left")
+        c.close()
+        r = [sol.selectgo([(0, RECV_OK, c, None)], -1), sol.selectgo([(0, RECV_OK, c, None)], -1)]
+        d = _chan(1)
+        d.buf.append("old")
+        g = go(lambda: d.send("new"))
+        _settle(g)
+        r.append(sol.selectgo([(0, RECV, d, None)], -1))
+        return r, list(d.buf), len(d.sendq)
+
+    expect(_run(main), ([(0, ("left", True)), (0, (None, False)), (0, "old")], ["new"], 0),
+           "(closed channel with a value: two recv_ok selects, then a select on a full "
+           "buffer with a sender parked), d.buf after, senders still parked")
+
+
+@public
 def test_a_send_case_on_a_closed_channel_panics(sol):
     """Go's selectgo, label sclose: "send on closed channel" is a panic, even
     when another case is ready."""
@@ -206,8 +231,11 @@ def test_a_send_case_parked_when_the_channel_closes_panics(sol):
         _settle(g)
         c.close()
         _settle(g)
-        g = go(lambda: out.append(sol.selectgo([(0, RECV, d, None), (1, RECV_OK, c, None)],
+        e = _chan()
+        g = go(lambda: out.append(sol.selectgo([(0, RECV, d, None), (1, RECV_OK, e, None)],
                                                -1)))
+        _settle(g)
+        e.close()
         _settle(g)
         return out
 
@@ -448,7 +476,10 @@ EXERCISE = Exercise(
         "None for SEND and for the default. What must hold: "
         "(1) A case that can proceed now completes at once: a receive if a sender waits, "
         "the buffer has a value or the channel is closed; a send if a receiver waits or "
-        "the buffer has room. A send case on a closed channel panics 'send on closed "
+        "the buffer has room. It completes as that channel operation would (04.2): a "
+        "closed channel's buffered values come before (None, False), and with a sender "
+        "parked on a full buffer the receive gets the buffer's head while the sender's "
+        "value joins the tail. A send case on a closed channel panics 'send on closed "
         "channel' (selectgo's sclose). "
         "(2) Among the ready cases the choice is uniform: Go polls the cases in a random "
         "permutation (pollorder, an unbiased Fisher-Yates shuffle with fastrandn), so "
@@ -473,8 +504,9 @@ EXERCISE = Exercise(
         "\"pass 2\" and \"pass 3\" mark them.",
         "Pass 1 is your channel code without the parking: each case either completes "
         "or says it would block. Fairness needs an unbiased shuffle (selectgo's "
-        "pollorder loop with fastrandn(i + 1)), drawn from runtime().rng, not from the "
-        "random module.",
+        "pollorder loop, which swaps each case with one of the places up to its own, "
+        "drawn uniformly), taking its draws from runtime().rng, not from the random "
+        "module.",
         "Pass 2 must create one Select record for the whole select, not one per sudog, "
         "and remember (queue, sudog) pairs for pass 3. After gopark, g.param is the "
         "winning sudog; every other one may still be queued.",

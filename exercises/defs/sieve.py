@@ -61,9 +61,11 @@ def test_filter_drops_the_multiples_of_its_prime(sol):
 
 @public
 def test_the_first_25_primes(sol):
-    """primes(25) on one P returns the first 25 primes, 2, 3, 5, ... 97, as the Go sieve prints them."""
+    """primes(25) on one P returns the first 25 primes, 2, 3, 5, ... 97, as the Go sieve
+    prints them; the first 0 primes are none at all, primes(0) == []."""
     ps, _ = _primes_and_goroutines(sol, 25)
     expect(ps, FIRST_PRIMES, "primes(25)")
+    expect(_primes_and_goroutines(sol, 0)[0], [], "primes(0)")
 
 
 @public
@@ -163,7 +165,7 @@ EXERCISE = Exercise(
         "the program ending); "
         "(2) filter(inp, out, prime) passes on from inp to out, in order and forever, the "
         "numbers that prime does not divide; "
-        "(3) primes(n) returns the first n primes, in order; "
+        "(3) primes(n) returns the first n primes, in order (none for n = 0); "
         "(4) it finds them with a goroutine per prime: every number leaving the chain of "
         "filters is a prime (it survived division by every smaller prime), and each prime "
         "found starts a new filter goroutine for itself, reading from the end of the "

@@ -56,9 +56,12 @@ def test_a_pipeline_is_as_fast_as_its_slowest_stage(sol):
 
     One unbuffered channel between the two stages: on 1 P the stages take
     turns, on 2 or more they overlap, but a single item (work(0.2) then
-    work(0.1)) cannot overlap with anything: 0.3 s on 2 Ps."""
+    work(0.1)) cannot overlap with anything: 0.3 s on 2 Ps.  When the
+    consumer is the slower stage (work(0.02) then work(0.05)), it sets the
+    pace."""
     _check(sol, {"kind": "pipeline", "items": 20, "produce": 0.05, "consume": 0.03}, [1, 2, 4])
     _check(sol, {"kind": "pipeline", "items": 1, "produce": 0.2, "consume": 0.1}, [2])
+    _check(sol, {"kind": "pipeline", "items": 20, "produce": 0.02, "consume": 0.05}, [2])
 
 
 @public
@@ -66,9 +69,11 @@ def test_sleeping_goroutines_hold_no_p(sol):
     """8 goroutines each sleep(1.0) take 1 s on any number of Ps, and with work(0.1) after the sleep, 1 s plus the shared work.
 
     The sleeps overlap whatever GOMAXPROCS is; the work after them is
-    shared by the Ps."""
+    shared by the Ps, and with more Ps than goroutines (4 x sleep(0.5) then
+    work(0.4) on 8 Ps) each goroutine's own work is the floor: 0.9 s."""
     _check(sol, {"kind": "sleep", "n": 8, "sleep": 1.0, "work": 0.0}, [1, 2, 8])
     _check(sol, {"kind": "sleep", "n": 8, "sleep": 1.0, "work": 0.1}, [1, 2, 8])
+    _check(sol, {"kind": "sleep", "n": 4, "sleep": 0.5, "work": 0.4}, [8])
 
 
 @hidden
@@ -172,11 +177,13 @@ EXERCISE = Exercise(
     hints=[
         "For each kind, ask what the bottleneck is: the total CPU shared by the Ps, the "
         "longest single goroutine (rule 1), the one lock everyone waits on, or the slower "
-        "stage. Read the tables above the exercise with that question in mind.",
+        "stage. Read the tables above the exercise with that question in mind, and "
+        "sysmon's retake in Go's runtime/proc.go for why no goroutine keeps a P longer "
+        "than forcePreemptNS.",
         "Preemption (rule 2) means there are no 'rounds': 3 goroutines of 1 s on 2 Ps do "
         "not take 2 s. What does sharing in 10 ms slices make of the total CPU time?",
         "The pipeline on two or more Ps: once it is going, the slower stage sets the pace, "
-        "one item per max(a, b); but the first item is produced before anything is "
+        "one item per time of the slower stage; but the first item is produced before anything is "
         "consumed (or the last consumed after all are produced), and that time does not "
         "overlap. Sleeps all overlap, on any number of Ps.",
         "The formulas: independent `max(w, n * w / procs)`; mutex `n * w`; pipeline "

@@ -71,16 +71,23 @@ def test_the_used_part_is_copied_to_the_top_of_the_new_stack(sol):
     """The used words are copied to the top of the new stack, and g.sched.sp follows them.
 
     Each word keeps its distance from hi: the value slots read the same, and
-    g.sched.sp = new hi - bytes used."""
+    g.sched.sp = new hi - bytes used.  Every used word, up to the outermost
+    frame's return PC at hi - 8, is in the new stack (a pointer into the old
+    stack moved by delta, any other word as it was)."""
     S, m, g = _setup()
     used = g.stack.hi - g.sched.sp
     values = [m.load(g, 0, level) for level in range(len(g.frames))]
     old = g.stack
+    words = [m.mem.load(a) for a in range(g.sched.sp, old.hi, S.PTR_SIZE)]
     sol.copystack(m.mem, g, 8192)
     _moved(g, old, 8192)
     expect(g.stack.hi - g.sched.sp, used, "bytes used (g.stack.hi - g.sched.sp)")
     expect([m.load(g, 0, level) for level in range(len(g.frames))], values,
            "the value slot of each frame, innermost first")
+    delta = g.stack.hi - old.hi
+    expect([m.mem.load(a) for a in range(g.stack.hi - used, g.stack.hi, S.PTR_SIZE)],
+           [w + delta if old.lo <= w < old.hi else w for w in words],
+           "the used words of the new stack, from g.sched.sp up to hi")
 
 
 @public

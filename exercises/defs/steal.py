@@ -51,6 +51,26 @@ def test_the_thief_takes_half_rounded_up_and_runs_the_last_one(sol):
 
 
 @public
+def test_the_others_go_on_the_thiefs_ring_through_rt_runqput(sol):
+    """The Gs the thief does not run go on its ring through the runtime's part,
+    rt.runqput(rt, p, g, False), oldest first, so that the runtime's own run queue
+    (yours from 03.1 once it passes) is the one used."""
+    rt, p, victim = _setup()
+    calls = []
+    put = rt.runqput
+
+    def recording(rt_, p_, g, next_):
+        calls.append((p_ is p, g.goid, next_))
+        put(rt_, p_, g, next_)
+
+    rt.runqput = recording
+    _fill(victim, _gs(7))
+    sol.runqsteal(rt, p, victim, False)
+    expect(calls, [(True, 1, False), (True, 2, False), (True, 3, False)],
+           "rt.runqput calls (for the thief's P, goid, next)")
+
+
+@public
 def test_one_g_in_the_ring_is_stolen_whole(sol):
     """Half of 1, rounded up, is 1: the thief returns it and its own ring stays empty."""
     rt, p, victim = _setup()
@@ -242,7 +262,8 @@ EXERCISE = Exercise(
         "the ring is empty: a G in runnext is about to run on its own P, so it is the "
         "thief's last resort; then victim.runnext is cleared; "
         "(4) the last G taken is returned, and the others go on p's ring, oldest first, "
-        "through rt.runqput(rt, p, g, False); "
+        "through rt.runqput(rt, p, g, False), so that the runtime's own run queue (yours "
+        "from 03.1 once it passes) is the one used; "
         "(5) with rt.tracing, a steal that took n Gs records rt.trace_event(\"steal\", "
         "p, g, n, victim.id) (the notebook's timeline draws steals from it); a steal that "
         "took nothing records nothing. "

@@ -144,6 +144,29 @@ def test_periodic_timers_rearm_skipping_missed_periods(sol):
 
 
 @public
+def test_a_ticker_stopped_by_its_own_function_stays_stopped(sol):
+    """A ticker is re-armed before its function is called (Go's runOneTimer adjusts
+    t.when, then unlocks and calls f), so a function that stops its own ticker with
+    deltimer stops it for good: it fired once, deltimer said it was pending, and it
+    never fires again."""
+    from reference_runtime.timers import _RTimer
+    rt = _rt()
+    p = rt.allp[0]
+    log = []
+
+    def tick(arg):
+        log.append((arg, sol.deltimer(rt, t)))
+
+    t = _RTimer(tick, "tick", 1.0)
+    sol.addtimer(rt, t, 1.0)
+    for now in (1.0, 2.0, 3.0):
+        rt.vnow = now
+        sol.run_timers(rt, p)
+    expect((log, t.seq, _live(p)), ([("tick", True)], -1, []),
+           "(fired, deltimer's answer), t.seq, live heap after run_timers at 1, 2 and 3 s")
+
+
+@public
 def test_timers_due_together_fire_in_the_order_they_were_added(sol):
     """Timers due at the same time fire in the order they were started:
     entries with the same when come out by seq, the order of addtimer."""
@@ -300,7 +323,9 @@ EXERCISE = Exercise(
         "not yet due stay. "
         "(5) A fired one-shot timer is no longer pending; a periodic one (t.period > 0, a "
         "Ticker) stays pending, re-armed at the first when + k*period after now: periods "
-        "already missed are skipped, as runOneTimer does (\"adjust next time to fire\"). "
+        "already missed are skipped, as runOneTimer does (\"adjust next time to fire\"), "
+        "and it is re-armed before its function is called, so a function that stops its "
+        "own ticker stops it. "
         "(6) A timer's function may start timers: one already due fires in the same "
         "run_timers call. "
         "The runtime uses your parts for sleep, Timer, Ticker, after and network "

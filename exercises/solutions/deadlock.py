@@ -15,10 +15,10 @@ def checkdead(rt):
         return None
     if any(g.status != Gwaiting for g in rt.allg):
         return None
-    if not rt.allg and rt.main_goexited:
-        return GOEXIT
     # a live timer may wake someone
     for p in rt.allp:
         if any(t.seq == seq for when, seq, t in p.timers):
             return None
+    if not rt.allg and rt.main_goexited:
+        return GOEXIT
     return ALL_ASLEEP

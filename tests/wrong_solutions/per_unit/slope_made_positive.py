@@ -1,0 +1,16 @@
+"""Returns the size of the slope: the least-squares slope may be negative."""
+def statm(text, page_size):
+    fields = text.split()
+    return int(fields[0]) * page_size, int(fields[1]) * page_size
+
+def per_unit(counts, totals):
+    if len(counts) != len(totals):
+        raise ValueError(f"{len(counts)} counts but {len(totals)} totals")
+    if len(set(counts)) < 2:
+        raise ValueError("a slope needs at least two different counts")
+    n = len(counts)
+    mx = sum(counts) / n
+    my = sum(totals) / n
+    sxy = sum((x - mx) * (y - my) for x, y in zip(counts, totals))
+    sxx = sum((x - mx) ** 2 for x in counts)
+    return abs(sxy / sxx)

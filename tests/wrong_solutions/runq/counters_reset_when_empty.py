@@ -1,0 +1,40 @@
+"""runqget resets both counters to 0 when it empties the ring: p.runqhead and p.runqtail only ever grow."""
+RUNQ_SIZE = 256
+
+def runqput(rt, p, g, next):
+    if next:
+        old = p.runnext
+        p.runnext = g
+        if old is None:
+            return
+        g = old
+    if p.runqtail - p.runqhead < RUNQ_SIZE:
+        p.runq[p.runqtail % RUNQ_SIZE] = g
+        p.runqtail += 1
+        return
+    # runqputslow: half the ring, then g, to the global queue
+    n = (p.runqtail - p.runqhead) // 2
+    batch = []
+    for i in range(n):
+        j = (p.runqhead + i) % RUNQ_SIZE
+        batch.append(p.runq[j])
+        p.runq[j] = None
+    p.runqhead += n
+    batch.append(g)
+    rt.runq.extend(batch)
+
+def runqget(p):
+    if p.runnext is not None:
+        g = p.runnext
+        p.runnext = None
+        return g, True
+    if p.runqhead == p.runqtail:
+        return None, False
+    i = p.runqhead % RUNQ_SIZE
+    g = p.runq[i]
+    p.runq[i] = None
+    p.runqhead += 1
+    if p.runqhead == p.runqtail:
+        p.runqhead = p.runqtail = 0
+    return g, False
+
