@@ -214,7 +214,11 @@ def _bwrap_args(lay: _Layout, limits: Limits, uid: int | None = None) -> tuple[l
         a += ["--unshare-user", "--disable-userns"]
     elif uid is not None:
         a += ["--cap-add", "CAP_SETUID,CAP_SETGID"]      # the runner drops to `uid` at once
-    made = set()
+    # the private /tmp first: a venv or checkout under the host's /tmp (a CI
+    # clone, say) is bound below it, not hidden by it
+    a += ["--proc", "/proc", "--dev", "/dev",
+          "--perms", "1777", "--size", str(limits.tmpfs), "--tmpfs", "/tmp"]
+    made = {"/tmp", "/proc", "/dev"}
 
     def mkdirs(dest):
         for p in _parents(dest) + [dest]:
@@ -234,8 +238,6 @@ def _bwrap_args(lay: _Layout, limits: Limits, uid: int | None = None) -> tuple[l
     for link in ("/lib", "/lib64", "/bin", "/sbin"):
         if os.path.islink(link):
             a += ["--symlink", os.readlink(link), link]
-    a += ["--proc", "/proc", "--dev", "/dev",
-          "--perms", "1777", "--size", str(limits.tmpfs), "--tmpfs", "/tmp"]
     if not lay.for_probe_only:
         mkdirs(SANDBOX_LIB)
         for name, host in lay.packages.items():

@@ -30,6 +30,7 @@ reference) is, to a grader, correct code.
 from __future__ import annotations
 
 import ast
+import threading
 
 ALLOWED_IMPORTS = {
     "__future__", "abc", "array", "bisect", "cmath", "collections", "contextlib", "copy",
@@ -64,10 +65,18 @@ REFUSED_CLASS_NAMES = {"__module__", "__qualname__", "__class__", "__getattribut
                        "__getattr__", "__init_subclass__", "__class_getitem__"}
 
 
+# CPython 3.11 keeps the AST-to-object conversion's recursion depth in
+# module state shared by every thread (gh-106905): two threads parsing at
+# once fail with "AST constructor recursion depth mismatch".  Class gradings
+# run in threads, so parses take turns.
+_AST_LOCK = threading.Lock()
+
+
 def problems(source: str, provides: list[str], exercise_id: str = "") -> list[str]:
     """What the grader refuses in `source` (empty: nothing); each one line,
     with its line number.  `source` must compile (checked before)."""
-    tree = ast.parse(source)
+    with _AST_LOCK:
+        tree = ast.parse(source)
     own = {n.name for n in ast.walk(tree)
            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
     provided = set(provides)
