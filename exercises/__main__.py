@@ -9,6 +9,9 @@
   edition build OUT_DIR         the learner edition a class installs: a copy of the
                                 project without the answer key or hidden tests
   edition solutions OUT_DIR     an instructor's copy with solutions
+  class SUBMISSIONS [--csv F] [--feedback DIR] [--chart PNG] [--regrade]
+                                the class at a glance: points per exercise, a chart,
+                                the exercises most failed and their commonest failing test
   prove [ID ...]                run every test against the reference (must pass),
                                 the worked solution (must pass) and the starter (must fail)
 """
@@ -18,7 +21,7 @@ import argparse
 import os
 import sys
 
-from . import core, edition, grading, instructor, sandbox
+from . import classview, core, edition, grading, instructor, sandbox
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -39,10 +42,13 @@ def main(argv=None) -> int:
     e.add_argument("action", choices=("check", "build", "solutions"))
     e.add_argument("out", nargs="?")
     e.add_argument("--course", default=os.path.join(ROOT, "course"))
+    classview.add_arguments(sub.add_parser("class", help="the class at a glance"))
     p = sub.add_parser("prove")
     p.add_argument("ids", nargs="*")
     a = ap.parse_args(argv)
 
+    if a.cmd == "class":
+        return classview.run(a)
     if a.cmd == "list":
         for ex in core.registry().values():
             print(f"{ex.label:6} {ex.id:22} {ex.points:3} pts  {len(ex.public_tests)} public + "
