@@ -148,6 +148,14 @@ def command(home: str, extra: list[str]) -> list[str]:
 
 def main(argv: list[str]) -> int:
     """``lab [--dry-run] [jupyter lab options...]``."""
+    if argv[:1] in (["-h"], ["--help"]):
+        print("usage: python -m gokernel lab [--dry-run] [jupyter lab options...]\n\n"
+              "Copies the course's notebooks into your course folder (the first time;\n"
+              "later: new notebooks, and updates of the copies you have not changed),\n"
+              f"then opens JupyterLab there. Your course folder: {workfolder.home()}\n"
+              "--dry-run prints the JupyterLab command instead of running it;\n"
+              "`jupyter lab --help` lists JupyterLab's own options.")
+        return 0
     dry = "--dry-run" in argv
     extra = [a for a in argv if a != "--dry-run"]
     home = workfolder.home()

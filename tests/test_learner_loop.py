@@ -536,3 +536,11 @@ def test_lab_brings_the_work_of_the_old_course_folder_into_the_home_once(tmp_pat
     assert str(old) in note and str(new) in note
     assert (new / "runq.py").read_text() == RUNQ_OK and (old / "runq.py").exists()
     assert lab.bring_earlier_work(str(new), str(course)) == ""      # once: the home has its own now
+
+
+def test_lab_help_prints_its_usage_and_copies_nothing(tmp_path):
+    home = tmp_path / "course-home"
+    p = _gokernel("lab", "--help", cwd=tmp_path, env=_env(GOKERNEL_HOME=str(home)))
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.startswith("usage: python -m gokernel lab")
+    assert not home.exists()
