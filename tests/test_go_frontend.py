@@ -791,3 +791,57 @@ def test_anonymous_struct_types_are_values_as_in_go(tmp_path):
     p = run_go(tmp_path, ANON)
     assert p.returncode == 0, p.stderr
     assert p.stdout == GO_PRINTED_ANON
+
+
+#: x op= y and x++ evaluate the operands of x once (Go test/fixedbugs/bug196
+#: is the same check); GO_PRINTED_ONCE is Go 1.19.8's output
+ONCE = 'package main\n\nimport "fmt"\n\nvar a [3]int\nvar p int\nvar m = map[string]int{}\nvar calls int\n\nfunc arr() *[3]int        { calls++; return &a }\nfunc ptr() *int           { calls++; return &p }\nfunc mp() map[string]int { calls++; return m }\nfunc idx() int            { calls++; return 1 }\n\nfunc main() {\n\tarr()[0]++\n\tarr()[idx()] += 5\n\t*ptr() += 7\n\t*ptr() %= 4\n\tmp()["k"]++\n\tmp()["k"] *= 10\n\tfmt.Println(calls, a, p, m)\n}\n'
+
+GO_PRINTED_ONCE = '7 [1 5 0] 3 map[k:10]\n'
+
+
+def test_compound_assignment_evaluates_its_targets_operands_once(tmp_path):
+    p = run_go(tmp_path, ONCE)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == GO_PRINTED_ONCE
+
+
+#: a package variable's array length names a constant declared later (Go's
+#: package scope); GO_PRINTED_CONST_LENGTH is Go 1.19.8's output
+CONST_LENGTH = 'package main\n\nimport "fmt"\n\nvar h [N]int\n\nconst N = 3\n\nfunc main() {\n\th[N-1] = 7\n\tfmt.Println(len(h), h)\n}\n'
+
+GO_PRINTED_CONST_LENGTH = '3 [0 0 7]\n'
+
+
+def test_array_length_may_be_a_constant_declared_later(tmp_path):
+    p = run_go(tmp_path, CONST_LENGTH)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == GO_PRINTED_CONST_LENGTH
+
+
+#: a select case's variable whose address is taken: a new variable per
+#: case, as in Go (test/fixedbugs/issue48289); GO_PRINTED_SELECT_ADDR is
+#: Go 1.19.8's output
+SELECT_ADDR = 'package main\n\nimport "fmt"\n\nfunc main() {\n\tch := make(chan int, 1)\n\tvar ptrs [2]*int\n\tfor i := range ptrs {\n\t\tch <- i * 10\n\t\tselect {\n\t\tcase x, ok := <-ch:\n\t\t\tptrs[i] = &x\n\t\t\t*ptrs[i]++\n\t\t\tfmt.Println(x, ok)\n\t\t}\n\t}\n\tfmt.Println(*ptrs[0], *ptrs[1])\n}\n'
+
+GO_PRINTED_SELECT_ADDR = '1 true\n11 true\n1 11\n'
+
+
+def test_select_case_variable_may_have_its_address_taken(tmp_path):
+    p = run_go(tmp_path, SELECT_ADDR)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == GO_PRINTED_SELECT_ADDR
+
+
+#: methods promoted from an embedded named integer type, called directly
+#: and through an interface (test/fixedbugs/issue43292); GO_PRINTED_EMBED_INT
+#: is Go 1.19.8's output
+EMBED_INT = 'package main\n\nimport "fmt"\n\ntype T int\n\nfunc (t T) M() int { return int(t) * 2 }\n\ntype A struct {\n\tT\n\tname string\n}\n\ntype I interface{ M() int }\n\nfunc main() {\n\ta := A{T: 5, name: "a"}\n\tvar i I = A{}\n\ta.T++\n\tfmt.Println(a.M(), i.M(), a.T.M(), a)\n}\n'
+
+GO_PRINTED_EMBED_INT = '12 0 12 {6 a}\n'
+
+
+def test_methods_of_an_embedded_named_integer_are_promoted(tmp_path):
+    p = run_go(tmp_path, EMBED_INT)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == GO_PRINTED_EMBED_INT

@@ -541,6 +541,15 @@ class Translator:
         if "main" not in self.funcs:
             self.refuse(root, "function main is undeclared in the main package")
         self.global_boxed = self.addressed(root)
+        # constants first (an array length in a variable's type refers to
+        # them); their code goes after the classes (a typed constant
+        # converts to its class)
+        const_start = len(self.out)
+        for c in kids:
+            if c.type == "const_declaration":
+                self.const_decl(c)
+        const_code = self.out[const_start:]
+        del self.out[const_start:]
         # the module: package variables (declared first: methods refer to
         # them), classes, constants, the variables' zero values, functions
         inits = []
@@ -569,9 +578,7 @@ class Translator:
                             self.struct_class(name, spec)
                         elif name in self.methods:
                             self.named_class(name, spec)
-        for c in kids:
-            if c.type == "const_declaration":
-                self.const_decl(c)
+        self.out.extend(const_code)
         for v, t, nm in zeros:
             z = self.zero(t) if t is not None else "None"
             self.emit(f"{v.py} = {'_GBox(' + z + ')' if v.boxed else z}", nm)
@@ -778,8 +785,18 @@ class Translator:
                                       f"lambda s, v: setattr(s.{pf}, {p2!r}, v))")
             self.emit("def __getattr__(self, name):")
             self.ind += 1
-            for pf in embeds:
-                self.emit(f"if hasattr(self.{pf}, name): return getattr(self.{pf}, name)")
+            for (f, t, e), pf in zip(fields, pyf):
+                if not e:
+                    continue
+                if t and t[0] == "named" and t[1] not in self.structs and \
+                        t[1] in self.methods and self.named_kind(t[1]) != "proxy":
+                    # an embedded named number or string (type T int): its
+                    # value may be a plain number, so convert to call the method
+                    ms = tuple(self.field_py(m) for m in self.methods[t[1]])
+                    self.emit(f"if name in {ms!r}: "
+                              f"return getattr({self.typy(t[1])}(self.{pf}), name)")
+                else:
+                    self.emit(f"if hasattr(self.{pf}, name): return getattr(self.{pf}, name)")
             self.emit("raise AttributeError(name)")
             self.ind -= 1
         # methods
@@ -1058,9 +1075,53 @@ class Translator:
     def s_dec_statement(self, n):
         self.incdec(n, "-")
 
+    @staticmethod
+    def _has_effects(n) -> bool:
+        """Whether evaluating n may call a function or receive."""
+        if n.type == "call_expression":
+            return True
+        if n.type == "unary_expression" and _text(n.child_by_field_name("operator")) == "<-":
+            return True
+        return any(Translator._has_effects(c) for c in n.children)
+
+    def once(self, target, n):
+        """For x op= y and x++: Go evaluates the operands of the target x
+        once (f()[i] += 1 calls f once).  Returns (read code, assignable
+        code) with a call-bearing operand and index evaluated into
+        temporaries first, or None when the target has no such operand."""
+        if target.type == "index_expression":
+            o, i = target.child_by_field_name("operand"), target.child_by_field_name("index")
+            if not (self._has_effects(o) or self._has_effects(i)):
+                return None
+            to, ti = self.newtmp(), self.newtmp()
+            self.emit(f"{to} = {self.expr(o)[0]}", n)
+            self.emit(f"{ti} = {self.expr(i)[0]}", n)
+            if self.map_index(target):
+                mt = self.under(self.expr_type(o))
+                z = self.zero(mt[2]) if mt else "0"
+                return f"{to}.get({ti}, {z})", f"{to}[{ti}]"
+            return f"{to}[{ti}]", f"{to}[{ti}]"
+        if target.type == "unary_expression" and \
+                _text(target.child_by_field_name("operator")) == "*":
+            o = target.child_by_field_name("operand")
+            pt = self.expr_type(o)
+            pt = self.under(pt) if pt and pt[0] == "named" else pt
+            if not self._has_effects(o) or not pt or pt[0] != "ptr" or \
+                    self.is_structlike(pt[1]) or self.is_pointee_object(pt[1]):
+                return None
+            tp = self.newtmp()
+            self.emit(f"{tp} = {self.expr(o)[0]}", n)
+            return f"{tp}.v", f"{tp}.v"
+        return None
+
     def incdec(self, n, op):
         target = _kids(n)[0]
         code, t = self.expr(target)
+        hoisted = self.once(target, n)
+        if hoisted is not None:
+            code, lhs = hoisted
+            self.emit(f"{lhs} = {self.wrap(f'{code} {op} 1', t)}", n)
+            return
         if target.type == "index_expression" and self.map_index(target):
             m, k = self.map_parts(target)
             mt = self.expr_type(target.child_by_field_name("operand"))
@@ -1082,8 +1143,14 @@ class Translator:
             bop = op[:-1]
             target = left[0]
             cur, t = self.expr(target)
+            hoisted = self.once(target, n)
+            if hoisted is not None:
+                cur = hoisted[0]
             rhs, rt = self.expr(right[0], want=t)
             val = self.binop(bop, cur, t, rhs, rt, target)
+            if hoisted is not None:
+                self.emit(f"{hoisted[1]} = {val}", n)
+                return
             if target.type == "index_expression" and self.map_index(target):
                 m, k = self.map_parts(target)
                 mt = self.under(self.expr_type(target.child_by_field_name("operand")))
@@ -2156,6 +2223,8 @@ class Translator:
                     else:
                         names = self.recv_targets(lefts, declare, [et])
                         self.emit(f"{names[0]} = {fix.format(v) if fix else v}")
+                    for py in self.recv_boxed:
+                        self.emit(f"{py} = _GBox({py})")
                 self.stmts(self.case_stmts(c))
                 self.emit("pass")
                 self.pop()
@@ -2165,7 +2234,10 @@ class Translator:
         self.breakable(n, "select", body)
 
     def recv_targets(self, lefts, declare, types):
+        """The targets of a select case's receive; self.recv_boxed lists
+        the new variables whose address is taken (boxed once assigned)."""
         out = []
+        self.recv_boxed = []
         for l, t in zip(lefts, types):
             if declare:
                 if _text(l) == "_":
@@ -2173,7 +2245,7 @@ class Translator:
                 else:
                     v = self.declare(_text(l), t, node=l)
                     if v.boxed:
-                        self.refuse(l, "taking the address of a select variable is not supported")
+                        self.recv_boxed.append(v.py)
                     out.append(v.py)
             else:
                 out.append(self.lvalue(l))
@@ -2563,6 +2635,11 @@ class Translator:
                 for step in path[:-1]:
                     code += "." + self.field_py(step[0])
                 last, lt = path[-1]
+                owner = path[-2][1] if len(path) > 1 else None
+                if owner and owner[0] == "named" and owner[1] not in self.structs and \
+                        self.has_methods(owner) and last in self.methods[owner[1]]:
+                    # a method promoted from an embedded type T int: static dispatch
+                    return f"{self.typy(owner[1])}.{self.field_py(last)}.__get__({code})", lt
                 return f"{code}.{self.field_py(last)}", lt
             u = self.under(t)
             if u and u[0] == "iface":
@@ -2579,6 +2656,9 @@ class Translator:
             return None
         fields = self.structs.get(name)
         if fields is None:
+            ms = self.methods.get(name, {})     # an embedded type T int's methods
+            if depth and field in ms:
+                return [(field, ms[field][0])]
             return None
         for f, t, e in fields:
             if f == field:
