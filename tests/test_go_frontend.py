@@ -845,3 +845,35 @@ def test_methods_of_an_embedded_named_integer_are_promoted(tmp_path):
     p = run_go(tmp_path, EMBED_INT)
     assert p.returncode == 0, p.stderr
     assert p.stdout == GO_PRINTED_EMBED_INT
+
+
+#: slicing past the length panics with Go's runtime error (a recovered
+#: value; test/recover2); GO_PRINTED_SLICE_BOUNDS is Go 1.19.8's output
+SLICE_BOUNDS = 'package main\n\nimport "fmt"\n\nfunc try(f func()) {\n\tdefer func() { fmt.Println(recover()) }()\n\tf()\n}\n\nfunc main() {\n\tx := make([]int, 10)\n\tvar a [4]int\n\tlo, hi := 11, 9\n\tn := 15\n\ttry(func() { fmt.Println(len(x[5:n])) })\n\ttry(func() { fmt.Println(len(x[lo:hi])) })\n\ttry(func() { fmt.Println(len(x[lo:])) })\n\ttry(func() { fmt.Println(len(a[1:n])) })\n\ttry(func() { fmt.Println(len(x[2:7]), len(x[:3]), len(a[2:])) })\n\tvar z []int\n\tfmt.Println(len(z[0:0]), z[:0] == nil)\n}\n'
+
+GO_PRINTED_SLICE_BOUNDS = ('runtime error: slice bounds out of range [:15] with capacity 10\n'
+                           'runtime error: slice bounds out of range [11:9]\n'
+                           'runtime error: slice bounds out of range [11:10]\n'
+                           'runtime error: slice bounds out of range [:15] with length 4\n'
+                           '5 3 2\n<nil>\n0 true\n')
+
+
+def test_slice_bounds_are_checked_with_gos_runtime_error(tmp_path):
+    p = run_go(tmp_path, SLICE_BOUNDS)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == GO_PRINTED_SLICE_BOUNDS
+
+
+#: comparing or hashing, through an interface, a struct holding a slice
+#: panics as in Go (test/recover2); GO_PRINTED_UNCOMPARABLE is Go 1.19.8's output
+UNCOMPARABLE = 'package main\n\nimport "fmt"\n\ntype T struct {\n\ta int\n\tc []int\n}\n\ntype P struct{ x, y int }\n\nfunc try(f func()) {\n\tdefer func() { fmt.Println(recover()) }()\n\tf()\n}\n\nfunc main() {\n\tvar x T\n\tvar z interface{} = x\n\ttry(func() { fmt.Println(z == z) })\n\ttry(func() { m := map[interface{}]int{}; m[z] = 1 })\n\tvar p, q interface{} = P{1, 2}, P{1, 2}\n\tm := map[P]int{{1, 2}: 3}\n\tfmt.Println(p == q, m[P{1, 2}])\n}\n'
+
+GO_PRINTED_UNCOMPARABLE = ('runtime error: comparing uncomparable type main.T\n'
+                           'runtime error: hash of unhashable type main.T\n'
+                           'true 3\n')
+
+
+def test_uncomparable_struct_in_an_interface_panics_when_compared(tmp_path):
+    p = run_go(tmp_path, UNCOMPARABLE)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == GO_PRINTED_UNCOMPARABLE

@@ -761,12 +761,19 @@ class Translator:
         self.ind -= 1
         self.emit("def __eq__(self, o):")
         self.ind += 1
-        cmp = " and ".join(f"self.{pf} == o.{pf}" for pf in pyf) or "True"
-        self.emit(f"return type(o) is {py} and {cmp}")
+        if not self.comparable(("named", name)):
+            # reached only through interfaces: Go refuses x == y statically
+            self.emit(f"raise _GPanicText('runtime error: comparing uncomparable type main.{name}')")
+        else:
+            cmp = " and ".join(f"self.{pf} == o.{pf}" for pf in pyf) or "True"
+            self.emit(f"return type(o) is {py} and {cmp}")
         self.ind -= 1
         self.emit("def __hash__(self):")
         self.ind += 1
-        self.emit(f"return hash(({''.join('self.' + pf + ', ' for pf in pyf)}))")
+        if not self.comparable(("named", name)):
+            self.emit(f"raise _GPanicText('runtime error: hash of unhashable type main.{name}')")
+        else:
+            self.emit(f"return hash(({''.join('self.' + pf + ', ' for pf in pyf)}))")
         self.ind -= 1
         embeds = [pf for (f, t, e), pf in zip(fields, pyf) if e]
         if embeds:
@@ -805,6 +812,24 @@ class Translator:
         self.ind -= 1
         self.emit(f"{py}.__name__ = {name!r}")
         self.emit(f"{py}.__qualname__ = {name!r}")
+
+    def comparable(self, t, depth: int = 0) -> bool:
+        """Whether values of type t may be compared with == (Go's spec:
+        not slices, maps, functions, nor structs or arrays holding them)."""
+        if t is None or depth > 10:
+            return True
+        if t[0] == "named" and t[1] in self.structs:
+            return all(self.comparable(ft, depth + 1) for _, ft, _ in self.structs[t[1]])
+        u = self.under(t) if t[0] == "named" else t
+        if u is None:
+            return True
+        if u[0] in ("slice", "map", "func"):
+            return False
+        if u[0] == "array":
+            return self.comparable(u[2], depth + 1)
+        if u[0] == "struct":
+            return all(self.comparable(ft, depth + 1) for _, ft, _ in u[1])
+        return True
 
     def field_py(self, f: str) -> str:
         if f in PY_RESERVED and f not in ("print", "len"):
@@ -2713,7 +2738,10 @@ class Translator:
         if u and self.is_string(u):
             return f"_Gsslice({o}, {sc or 'None'}, {ec or 'None'})", STRING
         t = ("slice", u[-1]) if u and u[0] in ("slice", "array") else ot
-        return f"{o}[{sc}:{ec}]", t
+        if not sc and not ec:
+            return f"{o}[:]", t
+        what = ", 'length'" if u and u[0] == "array" else ""
+        return f"_Gslice({o}, {sc or 'None'}, {ec or 'None'}{what})", t
 
     def e_type_assertion_expression(self, n):
         return self.type_assertion(n, ok=False)
