@@ -877,3 +877,17 @@ def test_uncomparable_struct_in_an_interface_panics_when_compared(tmp_path):
     p = run_go(tmp_path, UNCOMPARABLE)
     assert p.returncode == 0, p.stderr
     assert p.stdout == GO_PRINTED_UNCOMPARABLE
+
+
+#: the runtime's panics satisfy runtime.Error, a panic(err) does not, and a
+#: failed assertion to an interface names the missing method (test/recover3);
+#: GO_PRINTED_RUNTIME_ERROR is Go 1.19.8's output
+RUNTIME_ERROR = 'package main\n\nimport (\n\t"errors"\n\t"fmt"\n\t"runtime"\n)\n\ntype Mover interface {\n\tMove()\n\tStop()\n}\n\nfunc try(f func()) {\n\tdefer func() {\n\t\tv := recover()\n\t\tre, ok := v.(runtime.Error)\n\t\tif ok {\n\t\t\tfmt.Println("runtime.Error:", re.Error())\n\t\t} else {\n\t\t\tfmt.Println("not a runtime.Error:", v)\n\t\t}\n\t}()\n\tf()\n}\n\nfunc main() {\n\tvar x interface{} = 1\n\tzero := 0\n\ttry(func() { fmt.Println(x.(Mover)) })\n\ttry(func() { fmt.Println(1 / zero) })\n\ttry(func() { panic(errors.New("mine")) })\n}\n'
+
+GO_PRINTED_RUNTIME_ERROR = 'runtime.Error: interface conversion: int is not main.Mover: missing method Move\nruntime.Error: runtime error: integer divide by zero\nnot a runtime.Error: mine\n'
+
+
+def test_runtime_panics_are_runtime_errors(tmp_path):
+    p = run_go(tmp_path, RUNTIME_ERROR)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == GO_PRINTED_RUNTIME_ERROR

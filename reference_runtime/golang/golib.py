@@ -442,12 +442,20 @@ def mapok(m, k, zero):
     return zero, False
 
 
-def assert_type(x, check, name: str, ok: bool):
-    """x.(T): check(x) says whether x holds a T."""
+def assert_type(x, check, name: str, ok: bool, methods: tuple | None = None):
+    """x.(T): check(x) says whether x holds a T; methods are T's when T
+    is an interface type (Go's runtime.assertE2I message names the first
+    one missing)."""
     if x is not None and check(x):
         return (x, True) if ok else x
     if ok:
         return None, False
+    if methods is not None:
+        if x is None:
+            raise Panic(f"interface conversion: interface is nil, not {name}")
+        missing = next((m for m in sorted(methods) if not hasattr(x, m)), "")
+        raise Panic(f"interface conversion: {type_name(x)} is not {name}: "
+                    f"missing method {missing}")
     have = "nil" if x is None else type_name(x)
     raise Panic(f"interface conversion: interface {{}} is {have}, not {name}")
 
@@ -1989,7 +1997,7 @@ PACKAGES = {
              "Tick", "NewTimer", "NewTicker", "AfterFunc", "Unix", "RFC3339"},
     "sync": {"WaitGroup", "Mutex", "RWMutex", "Once"},
     "sync/atomic": set(_atomic_ns) | {"Int32", "Int64", "Uint32", "Uint64", "Bool", "Value"},
-    "runtime": {"Gosched", "Goexit", "NumGoroutine", "NumCPU", "GC", "GOMAXPROCS"},
+    "runtime": {"Gosched", "Goexit", "NumGoroutine", "NumCPU", "GC", "GOMAXPROCS", "Error"},
     "errors": {"New", "Unwrap", "Is", "As"},
     "strings": {k for k in vars(_Strings) if not k.startswith("_")},
     "strconv": {k for k in vars(_Strconv) if not k.startswith("_")},

@@ -2184,6 +2184,8 @@ class Translator:
                 return f"type({x}) is _GDuration"
             if t[1] == "time.Time":
                 return f"type({x}) is _GTime"
+            if t[1] == "runtime.Error":     # the runtime's own panics
+                return f"isinstance({x}, _GRuntimeErr)"
         self.unsupported(None, f"a type switch on {t}")
 
     # -- select
@@ -2755,7 +2757,9 @@ class Translator:
         name = _text(tnode).replace("main.", "")
         if t[0] == "named":
             name = "main." + t[1]
-        code = f"_Gassert({x}, lambda {tmp}: {check}, {name!r}, {ok})"
+        u = self.under(t) if t[0] == "named" else t
+        ms = f", {tuple(u[1])!r}" if u and u[0] == "iface" and u[1] else ""
+        code = f"_Gassert({x}, lambda {tmp}: {check}, {name!r}, {ok}{ms})"
         if ok:
             z = self.zero(t)
             if z != "None":
