@@ -891,3 +891,24 @@ def test_runtime_panics_are_runtime_errors(tmp_path):
     p = run_go(tmp_path, RUNTIME_ERROR)
     assert p.returncode == 0, p.stderr
     assert p.stdout == GO_PRINTED_RUNTIME_ERROR
+
+
+#: Go's stacks grow to 1 GB: recursion thousands of calls deep, in main
+#: and in a goroutine, as test/stack.go does; GO_PRINTED_DEEP is Go 1.19.8's output
+DEEP = 'package main\n\nimport "fmt"\n\nfunc depth(n int) int {\n\tif n == 0 {\n\t\treturn 0\n\t}\n\tdefer func() {}()\n\treturn depth(n-1) + 1\n}\n\nfunc main() {\n\tc := make(chan int)\n\tgo func() { c <- depth(20000) }()\n\tfmt.Println(depth(8000), <-c)\n}\n'
+
+GO_PRINTED_DEEP = '8000 20000\n'
+
+
+def test_recursion_thousands_of_calls_deep_is_not_a_stack_overflow(tmp_path):
+    p = run_go(tmp_path, DEEP)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == GO_PRINTED_DEEP
+
+
+def test_stack_overflow_report_shows_at_most_gos_100_frames(tmp_path):
+    p = run_go(tmp_path, 'package main\n\nfunc rec(n int) int { return rec(n+1) + 1 }\n\n'
+                         'func main() {\n\tprintln(rec(0))\n}\n')
+    assert p.returncode == 2
+    assert p.stderr.count("main.rec(...)") == 100, p.stderr[-500:]
+    assert p.stderr.rstrip().endswith("...additional frames elided...")
