@@ -42,11 +42,20 @@ def format_panic(exc: BaseException, goid: int) -> str:
         frames.append((tb.tb_frame, tb.tb_lineno))
         tb = tb.tb_next
     runtime_dir = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    shown = 0
     for frame, line in reversed(frames):
         if os.path.abspath(frame.f_code.co_filename).startswith(runtime_dir):
             continue
+        if shown == _TRACEBACK_MAX_FRAMES:
+            out.append("...additional frames elided...\n")
+            break
         out.append(f"{_funcname(frame)}(...)\n\t{frame.f_code.co_filename}:{line}\n")
+        shown += 1
     return "".join(out)
+
+
+#: Go 1.19's runtime/traceback.go prints at most this many frames of a stack
+_TRACEBACK_MAX_FRAMES = 100
 
 
 def load_program(path: str):

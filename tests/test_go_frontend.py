@@ -791,3 +791,124 @@ def test_anonymous_struct_types_are_values_as_in_go(tmp_path):
     p = run_go(tmp_path, ANON)
     assert p.returncode == 0, p.stderr
     assert p.stdout == GO_PRINTED_ANON
+
+
+#: x op= y and x++ evaluate the operands of x once (Go test/fixedbugs/bug196
+#: is the same check); GO_PRINTED_ONCE is Go 1.19.8's output
+ONCE = 'package main\n\nimport "fmt"\n\nvar a [3]int\nvar p int\nvar m = map[string]int{}\nvar calls int\n\nfunc arr() *[3]int        { calls++; return &a }\nfunc ptr() *int           { calls++; return &p }\nfunc mp() map[string]int { calls++; return m }\nfunc idx() int            { calls++; return 1 }\n\nfunc main() {\n\tarr()[0]++\n\tarr()[idx()] += 5\n\t*ptr() += 7\n\t*ptr() %= 4\n\tmp()["k"]++\n\tmp()["k"] *= 10\n\tfmt.Println(calls, a, p, m)\n}\n'
+
+GO_PRINTED_ONCE = '7 [1 5 0] 3 map[k:10]\n'
+
+
+def test_compound_assignment_evaluates_its_targets_operands_once(tmp_path):
+    p = run_go(tmp_path, ONCE)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == GO_PRINTED_ONCE
+
+
+#: a package variable's array length names a constant declared later (Go's
+#: package scope); GO_PRINTED_CONST_LENGTH is Go 1.19.8's output
+CONST_LENGTH = 'package main\n\nimport "fmt"\n\nvar h [N]int\n\nconst N = 3\n\nfunc main() {\n\th[N-1] = 7\n\tfmt.Println(len(h), h)\n}\n'
+
+GO_PRINTED_CONST_LENGTH = '3 [0 0 7]\n'
+
+
+def test_array_length_may_be_a_constant_declared_later(tmp_path):
+    p = run_go(tmp_path, CONST_LENGTH)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == GO_PRINTED_CONST_LENGTH
+
+
+#: a select case's variable whose address is taken: a new variable per
+#: case, as in Go (test/fixedbugs/issue48289); GO_PRINTED_SELECT_ADDR is
+#: Go 1.19.8's output
+SELECT_ADDR = 'package main\n\nimport "fmt"\n\nfunc main() {\n\tch := make(chan int, 1)\n\tvar ptrs [2]*int\n\tfor i := range ptrs {\n\t\tch <- i * 10\n\t\tselect {\n\t\tcase x, ok := <-ch:\n\t\t\tptrs[i] = &x\n\t\t\t*ptrs[i]++\n\t\t\tfmt.Println(x, ok)\n\t\t}\n\t}\n\tfmt.Println(*ptrs[0], *ptrs[1])\n}\n'
+
+GO_PRINTED_SELECT_ADDR = '1 true\n11 true\n1 11\n'
+
+
+def test_select_case_variable_may_have_its_address_taken(tmp_path):
+    p = run_go(tmp_path, SELECT_ADDR)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == GO_PRINTED_SELECT_ADDR
+
+
+#: methods promoted from an embedded named integer type, called directly
+#: and through an interface (test/fixedbugs/issue43292); GO_PRINTED_EMBED_INT
+#: is Go 1.19.8's output
+EMBED_INT = 'package main\n\nimport "fmt"\n\ntype T int\n\nfunc (t T) M() int { return int(t) * 2 }\n\ntype A struct {\n\tT\n\tname string\n}\n\ntype I interface{ M() int }\n\nfunc main() {\n\ta := A{T: 5, name: "a"}\n\tvar i I = A{}\n\ta.T++\n\tfmt.Println(a.M(), i.M(), a.T.M(), a)\n}\n'
+
+GO_PRINTED_EMBED_INT = '12 0 12 {6 a}\n'
+
+
+def test_methods_of_an_embedded_named_integer_are_promoted(tmp_path):
+    p = run_go(tmp_path, EMBED_INT)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == GO_PRINTED_EMBED_INT
+
+
+#: slicing past the length panics with Go's runtime error (a recovered
+#: value; test/recover2); GO_PRINTED_SLICE_BOUNDS is Go 1.19.8's output
+SLICE_BOUNDS = 'package main\n\nimport "fmt"\n\nfunc try(f func()) {\n\tdefer func() { fmt.Println(recover()) }()\n\tf()\n}\n\nfunc main() {\n\tx := make([]int, 10)\n\tvar a [4]int\n\tlo, hi := 11, 9\n\tn := 15\n\ttry(func() { fmt.Println(len(x[5:n])) })\n\ttry(func() { fmt.Println(len(x[lo:hi])) })\n\ttry(func() { fmt.Println(len(x[lo:])) })\n\ttry(func() { fmt.Println(len(a[1:n])) })\n\ttry(func() { fmt.Println(len(x[2:7]), len(x[:3]), len(a[2:])) })\n\tvar z []int\n\tfmt.Println(len(z[0:0]), z[:0] == nil)\n}\n'
+
+GO_PRINTED_SLICE_BOUNDS = ('runtime error: slice bounds out of range [:15] with capacity 10\n'
+                           'runtime error: slice bounds out of range [11:9]\n'
+                           'runtime error: slice bounds out of range [11:10]\n'
+                           'runtime error: slice bounds out of range [:15] with length 4\n'
+                           '5 3 2\n<nil>\n0 true\n')
+
+
+def test_slice_bounds_are_checked_with_gos_runtime_error(tmp_path):
+    p = run_go(tmp_path, SLICE_BOUNDS)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == GO_PRINTED_SLICE_BOUNDS
+
+
+#: comparing or hashing, through an interface, a struct holding a slice
+#: panics as in Go (test/recover2); GO_PRINTED_UNCOMPARABLE is Go 1.19.8's output
+UNCOMPARABLE = 'package main\n\nimport "fmt"\n\ntype T struct {\n\ta int\n\tc []int\n}\n\ntype P struct{ x, y int }\n\nfunc try(f func()) {\n\tdefer func() { fmt.Println(recover()) }()\n\tf()\n}\n\nfunc main() {\n\tvar x T\n\tvar z interface{} = x\n\ttry(func() { fmt.Println(z == z) })\n\ttry(func() { m := map[interface{}]int{}; m[z] = 1 })\n\tvar p, q interface{} = P{1, 2}, P{1, 2}\n\tm := map[P]int{{1, 2}: 3}\n\tfmt.Println(p == q, m[P{1, 2}])\n}\n'
+
+GO_PRINTED_UNCOMPARABLE = ('runtime error: comparing uncomparable type main.T\n'
+                           'runtime error: hash of unhashable type main.T\n'
+                           'true 3\n')
+
+
+def test_uncomparable_struct_in_an_interface_panics_when_compared(tmp_path):
+    p = run_go(tmp_path, UNCOMPARABLE)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == GO_PRINTED_UNCOMPARABLE
+
+
+#: the runtime's panics satisfy runtime.Error, a panic(err) does not, and a
+#: failed assertion to an interface names the missing method (test/recover3);
+#: GO_PRINTED_RUNTIME_ERROR is Go 1.19.8's output
+RUNTIME_ERROR = 'package main\n\nimport (\n\t"errors"\n\t"fmt"\n\t"runtime"\n)\n\ntype Mover interface {\n\tMove()\n\tStop()\n}\n\nfunc try(f func()) {\n\tdefer func() {\n\t\tv := recover()\n\t\tre, ok := v.(runtime.Error)\n\t\tif ok {\n\t\t\tfmt.Println("runtime.Error:", re.Error())\n\t\t} else {\n\t\t\tfmt.Println("not a runtime.Error:", v)\n\t\t}\n\t}()\n\tf()\n}\n\nfunc main() {\n\tvar x interface{} = 1\n\tzero := 0\n\ttry(func() { fmt.Println(x.(Mover)) })\n\ttry(func() { fmt.Println(1 / zero) })\n\ttry(func() { panic(errors.New("mine")) })\n}\n'
+
+GO_PRINTED_RUNTIME_ERROR = 'runtime.Error: interface conversion: int is not main.Mover: missing method Move\nruntime.Error: runtime error: integer divide by zero\nnot a runtime.Error: mine\n'
+
+
+def test_runtime_panics_are_runtime_errors(tmp_path):
+    p = run_go(tmp_path, RUNTIME_ERROR)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == GO_PRINTED_RUNTIME_ERROR
+
+
+#: Go's stacks grow to 1 GB: recursion thousands of calls deep, in main
+#: and in a goroutine, as test/stack.go does; GO_PRINTED_DEEP is Go 1.19.8's output
+DEEP = 'package main\n\nimport "fmt"\n\nfunc depth(n int) int {\n\tif n == 0 {\n\t\treturn 0\n\t}\n\tdefer func() {}()\n\treturn depth(n-1) + 1\n}\n\nfunc main() {\n\tc := make(chan int)\n\tgo func() { c <- depth(20000) }()\n\tfmt.Println(depth(8000), <-c)\n}\n'
+
+GO_PRINTED_DEEP = '8000 20000\n'
+
+
+def test_recursion_thousands_of_calls_deep_is_not_a_stack_overflow(tmp_path):
+    p = run_go(tmp_path, DEEP)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == GO_PRINTED_DEEP
+
+
+def test_stack_overflow_report_shows_at_most_gos_100_frames(tmp_path):
+    p = run_go(tmp_path, 'package main\n\nfunc rec(n int) int { return rec(n+1) + 1 }\n\n'
+                         'func main() {\n\tprintln(rec(0))\n}\n')
+    assert p.returncode == 2
+    assert p.stderr.count("main.rec(...)") == 100, p.stderr[-500:]
+    assert p.stderr.rstrip().endswith("...additional frames elided...")

@@ -70,6 +70,11 @@ def compile_go(src: str | bytes, filename: str = "prog.go"):
     return compile(tree, filename, "exec")
 
 
+#: how deep Go calls may nest before "stack overflow" (a Python frame limit,
+#: standing for Go's 1 GB maximum stack)
+GO_CALL_DEPTH = 100_000
+
+
 def load_source(src: str | bytes, filename: str = "prog.go", runtime=None,
                 seed: int | None = None) -> _pytypes.ModuleType:
     """Translate and execute a Go program's package-level code; returns a
@@ -81,6 +86,11 @@ def load_source(src: str | bytes, filename: str = "prog.go", runtime=None,
         runtime = sys.modules[_pkg]
     from .golib import environment
     code = compile_go(src, filename)
+    # a Go goroutine's stack grows to 1 GB (runtime/stack.go's maxstacksize),
+    # so Go programs recurse thousands of calls deep (test/stack.go: 8000);
+    # Python's default limit of 1000 frames would call that a stack overflow
+    if sys.getrecursionlimit() < GO_CALL_DEPTH:
+        sys.setrecursionlimit(GO_CALL_DEPTH)
     mod = _pytypes.ModuleType("main")
     mod.__file__ = filename
     mod.__dict__.update(environment(runtime, seed))

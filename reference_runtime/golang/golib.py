@@ -353,6 +353,19 @@ def sslice(s: str, lo, hi) -> str:
     return s.encode()[lo:hi].decode("utf-8", "replace")
 
 
+def slice_(s, lo, hi, what: str = "capacity"):
+    """s[lo:hi] on a slice or array, with Go's bounds check
+    (runtime.panicSliceAcap, panicSliceB): the capacity is the length."""
+    n = 0 if s is None else len(s)
+    lo = 0 if lo is None else lo
+    hi = n if hi is None else hi
+    if not 0 <= hi <= n:
+        raise Panic(f"runtime error: slice bounds out of range [:{hi}] with {what} {n}")
+    if not 0 <= lo <= hi:
+        raise Panic(f"runtime error: slice bounds out of range [{lo}:{hi}]")
+    return s if s is None else s[lo:hi]
+
+
 def range_str(s: str):
     """for i, r := range s: byte offsets and runes."""
     i = 0
@@ -429,12 +442,20 @@ def mapok(m, k, zero):
     return zero, False
 
 
-def assert_type(x, check, name: str, ok: bool):
-    """x.(T): check(x) says whether x holds a T."""
+def assert_type(x, check, name: str, ok: bool, methods: tuple | None = None):
+    """x.(T): check(x) says whether x holds a T; methods are T's when T
+    is an interface type (Go's runtime.assertE2I message names the first
+    one missing)."""
     if x is not None and check(x):
         return (x, True) if ok else x
     if ok:
         return None, False
+    if methods is not None:
+        if x is None:
+            raise Panic(f"interface conversion: interface is nil, not {name}")
+        missing = next((m for m in sorted(methods) if not hasattr(x, m)), "")
+        raise Panic(f"interface conversion: {type_name(x)} is not {name}: "
+                    f"missing method {missing}")
     have = "nil" if x is None else type_name(x)
     raise Panic(f"interface conversion: interface {{}} is {have}, not {name}")
 
@@ -1950,11 +1971,12 @@ def environment(rt, seed: int | None = None) -> dict:
         "_Gruntime": _Runtime, "_Gerrors": _Errors, "_Gstrings": _Strings,
         "_Gstrconv": _Strconv, "_Gmath": _Math, "_Grand": _RandPkg(), "_Gos": _Os,
         "_Gsort": _Sort, "_Gflag": _Flag, "_Glog": _Log, "_Gcontext": _Context,
-        "_GPanic": GoPanic, "_Gpanic": gopanic, "_Grecover": recover,
+        "_GPanic": GoPanic, "_GPanicText": Panic, "_Gpanic": gopanic, "_Grecover": recover,
         "_Gpanicking": panicking, "_Grundefers": rundefers,
         "_GProxy": GoProxy, "_GBox": Box, "_GFieldRef": FieldRef, "_GIndexRef": IndexRef, "_GPtr": Ptr,
         "_GEMPTY": EMPTY, "_GZ": object(), "_Gcopy": copyval,
         "_Gdiv": idiv, "_Gmod": imod, "_Gslen": slen, "_Gsindex": sindex, "_Gsslice": sslice,
+        "_Gslice": slice_,
         "_Grange_str": range_str, "_Grange1": range1, "_Grange2": range2,
         "_Gstring": to_string, "_Gbytes": to_bytes, "_Grunes": to_runes,
         "_Gappend": append, "_Gcopyslice": gocopy, "_Gmapok": mapok,
@@ -1975,7 +1997,7 @@ PACKAGES = {
              "Tick", "NewTimer", "NewTicker", "AfterFunc", "Unix", "RFC3339"},
     "sync": {"WaitGroup", "Mutex", "RWMutex", "Once"},
     "sync/atomic": set(_atomic_ns) | {"Int32", "Int64", "Uint32", "Uint64", "Bool", "Value"},
-    "runtime": {"Gosched", "Goexit", "NumGoroutine", "NumCPU", "GC", "GOMAXPROCS"},
+    "runtime": {"Gosched", "Goexit", "NumGoroutine", "NumCPU", "GC", "GOMAXPROCS", "Error"},
     "errors": {"New", "Unwrap", "Is", "As"},
     "strings": {k for k in vars(_Strings) if not k.startswith("_")},
     "strconv": {k for k in vars(_Strconv) if not k.startswith("_")},

@@ -124,6 +124,7 @@ PKG_METHODS = {
     "sync.Mutex": {"TryLock": BOOL},
 }
 
+PKG_METHODS["runtime.Error"] = {"Error": STRING}
 PKG_METHODS["context.Context"] = {"Done": ("chan", ("struct", [])), "Err": ERROR}
 
 PKG_FIELDS = {"time.Timer": {"C": ("chan", TIME)}, "time.Ticker": {"C": ("chan", TIME)}}

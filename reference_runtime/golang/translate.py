@@ -541,6 +541,15 @@ class Translator:
         if "main" not in self.funcs:
             self.refuse(root, "function main is undeclared in the main package")
         self.global_boxed = self.addressed(root)
+        # constants first (an array length in a variable's type refers to
+        # them); their code goes after the classes (a typed constant
+        # converts to its class)
+        const_start = len(self.out)
+        for c in kids:
+            if c.type == "const_declaration":
+                self.const_decl(c)
+        const_code = self.out[const_start:]
+        del self.out[const_start:]
         # the module: package variables (declared first: methods refer to
         # them), classes, constants, the variables' zero values, functions
         inits = []
@@ -569,9 +578,7 @@ class Translator:
                             self.struct_class(name, spec)
                         elif name in self.methods:
                             self.named_class(name, spec)
-        for c in kids:
-            if c.type == "const_declaration":
-                self.const_decl(c)
+        self.out.extend(const_code)
         for v, t, nm in zeros:
             z = self.zero(t) if t is not None else "None"
             self.emit(f"{v.py} = {'_GBox(' + z + ')' if v.boxed else z}", nm)
@@ -754,12 +761,19 @@ class Translator:
         self.ind -= 1
         self.emit("def __eq__(self, o):")
         self.ind += 1
-        cmp = " and ".join(f"self.{pf} == o.{pf}" for pf in pyf) or "True"
-        self.emit(f"return type(o) is {py} and {cmp}")
+        if not self.comparable(("named", name)):
+            # reached only through interfaces: Go refuses x == y statically
+            self.emit(f"raise _GPanicText('runtime error: comparing uncomparable type main.{name}')")
+        else:
+            cmp = " and ".join(f"self.{pf} == o.{pf}" for pf in pyf) or "True"
+            self.emit(f"return type(o) is {py} and {cmp}")
         self.ind -= 1
         self.emit("def __hash__(self):")
         self.ind += 1
-        self.emit(f"return hash(({''.join('self.' + pf + ', ' for pf in pyf)}))")
+        if not self.comparable(("named", name)):
+            self.emit(f"raise _GPanicText('runtime error: hash of unhashable type main.{name}')")
+        else:
+            self.emit(f"return hash(({''.join('self.' + pf + ', ' for pf in pyf)}))")
         self.ind -= 1
         embeds = [pf for (f, t, e), pf in zip(fields, pyf) if e]
         if embeds:
@@ -778,8 +792,18 @@ class Translator:
                                       f"lambda s, v: setattr(s.{pf}, {p2!r}, v))")
             self.emit("def __getattr__(self, name):")
             self.ind += 1
-            for pf in embeds:
-                self.emit(f"if hasattr(self.{pf}, name): return getattr(self.{pf}, name)")
+            for (f, t, e), pf in zip(fields, pyf):
+                if not e:
+                    continue
+                if t and t[0] == "named" and t[1] not in self.structs and \
+                        t[1] in self.methods and self.named_kind(t[1]) != "proxy":
+                    # an embedded named number or string (type T int): its
+                    # value may be a plain number, so convert to call the method
+                    ms = tuple(self.field_py(m) for m in self.methods[t[1]])
+                    self.emit(f"if name in {ms!r}: "
+                              f"return getattr({self.typy(t[1])}(self.{pf}), name)")
+                else:
+                    self.emit(f"if hasattr(self.{pf}, name): return getattr(self.{pf}, name)")
             self.emit("raise AttributeError(name)")
             self.ind -= 1
         # methods
@@ -788,6 +812,24 @@ class Translator:
         self.ind -= 1
         self.emit(f"{py}.__name__ = {name!r}")
         self.emit(f"{py}.__qualname__ = {name!r}")
+
+    def comparable(self, t, depth: int = 0) -> bool:
+        """Whether values of type t may be compared with == (Go's spec:
+        not slices, maps, functions, nor structs or arrays holding them)."""
+        if t is None or depth > 10:
+            return True
+        if t[0] == "named" and t[1] in self.structs:
+            return all(self.comparable(ft, depth + 1) for _, ft, _ in self.structs[t[1]])
+        u = self.under(t) if t[0] == "named" else t
+        if u is None:
+            return True
+        if u[0] in ("slice", "map", "func"):
+            return False
+        if u[0] == "array":
+            return self.comparable(u[2], depth + 1)
+        if u[0] == "struct":
+            return all(self.comparable(ft, depth + 1) for _, ft, _ in u[1])
+        return True
 
     def field_py(self, f: str) -> str:
         if f in PY_RESERVED and f not in ("print", "len"):
@@ -1058,9 +1100,53 @@ class Translator:
     def s_dec_statement(self, n):
         self.incdec(n, "-")
 
+    @staticmethod
+    def _has_effects(n) -> bool:
+        """Whether evaluating n may call a function or receive."""
+        if n.type == "call_expression":
+            return True
+        if n.type == "unary_expression" and _text(n.child_by_field_name("operator")) == "<-":
+            return True
+        return any(Translator._has_effects(c) for c in n.children)
+
+    def once(self, target, n):
+        """For x op= y and x++: Go evaluates the operands of the target x
+        once (f()[i] += 1 calls f once).  Returns (read code, assignable
+        code) with a call-bearing operand and index evaluated into
+        temporaries first, or None when the target has no such operand."""
+        if target.type == "index_expression":
+            o, i = target.child_by_field_name("operand"), target.child_by_field_name("index")
+            if not (self._has_effects(o) or self._has_effects(i)):
+                return None
+            to, ti = self.newtmp(), self.newtmp()
+            self.emit(f"{to} = {self.expr(o)[0]}", n)
+            self.emit(f"{ti} = {self.expr(i)[0]}", n)
+            if self.map_index(target):
+                mt = self.under(self.expr_type(o))
+                z = self.zero(mt[2]) if mt else "0"
+                return f"{to}.get({ti}, {z})", f"{to}[{ti}]"
+            return f"{to}[{ti}]", f"{to}[{ti}]"
+        if target.type == "unary_expression" and \
+                _text(target.child_by_field_name("operator")) == "*":
+            o = target.child_by_field_name("operand")
+            pt = self.expr_type(o)
+            pt = self.under(pt) if pt and pt[0] == "named" else pt
+            if not self._has_effects(o) or not pt or pt[0] != "ptr" or \
+                    self.is_structlike(pt[1]) or self.is_pointee_object(pt[1]):
+                return None
+            tp = self.newtmp()
+            self.emit(f"{tp} = {self.expr(o)[0]}", n)
+            return f"{tp}.v", f"{tp}.v"
+        return None
+
     def incdec(self, n, op):
         target = _kids(n)[0]
         code, t = self.expr(target)
+        hoisted = self.once(target, n)
+        if hoisted is not None:
+            code, lhs = hoisted
+            self.emit(f"{lhs} = {self.wrap(f'{code} {op} 1', t)}", n)
+            return
         if target.type == "index_expression" and self.map_index(target):
             m, k = self.map_parts(target)
             mt = self.expr_type(target.child_by_field_name("operand"))
@@ -1082,8 +1168,14 @@ class Translator:
             bop = op[:-1]
             target = left[0]
             cur, t = self.expr(target)
+            hoisted = self.once(target, n)
+            if hoisted is not None:
+                cur = hoisted[0]
             rhs, rt = self.expr(right[0], want=t)
             val = self.binop(bop, cur, t, rhs, rt, target)
+            if hoisted is not None:
+                self.emit(f"{hoisted[1]} = {val}", n)
+                return
             if target.type == "index_expression" and self.map_index(target):
                 m, k = self.map_parts(target)
                 mt = self.under(self.expr_type(target.child_by_field_name("operand")))
@@ -2092,6 +2184,8 @@ class Translator:
                 return f"type({x}) is _GDuration"
             if t[1] == "time.Time":
                 return f"type({x}) is _GTime"
+            if t[1] == "runtime.Error":     # the runtime's own panics
+                return f"isinstance({x}, _GRuntimeErr)"
         self.unsupported(None, f"a type switch on {t}")
 
     # -- select
@@ -2156,6 +2250,8 @@ class Translator:
                     else:
                         names = self.recv_targets(lefts, declare, [et])
                         self.emit(f"{names[0]} = {fix.format(v) if fix else v}")
+                    for py in self.recv_boxed:
+                        self.emit(f"{py} = _GBox({py})")
                 self.stmts(self.case_stmts(c))
                 self.emit("pass")
                 self.pop()
@@ -2165,7 +2261,10 @@ class Translator:
         self.breakable(n, "select", body)
 
     def recv_targets(self, lefts, declare, types):
+        """The targets of a select case's receive; self.recv_boxed lists
+        the new variables whose address is taken (boxed once assigned)."""
         out = []
+        self.recv_boxed = []
         for l, t in zip(lefts, types):
             if declare:
                 if _text(l) == "_":
@@ -2173,7 +2272,7 @@ class Translator:
                 else:
                     v = self.declare(_text(l), t, node=l)
                     if v.boxed:
-                        self.refuse(l, "taking the address of a select variable is not supported")
+                        self.recv_boxed.append(v.py)
                     out.append(v.py)
             else:
                 out.append(self.lvalue(l))
@@ -2563,6 +2662,11 @@ class Translator:
                 for step in path[:-1]:
                     code += "." + self.field_py(step[0])
                 last, lt = path[-1]
+                owner = path[-2][1] if len(path) > 1 else None
+                if owner and owner[0] == "named" and owner[1] not in self.structs and \
+                        self.has_methods(owner) and last in self.methods[owner[1]]:
+                    # a method promoted from an embedded type T int: static dispatch
+                    return f"{self.typy(owner[1])}.{self.field_py(last)}.__get__({code})", lt
                 return f"{code}.{self.field_py(last)}", lt
             u = self.under(t)
             if u and u[0] == "iface":
@@ -2579,6 +2683,9 @@ class Translator:
             return None
         fields = self.structs.get(name)
         if fields is None:
+            ms = self.methods.get(name, {})     # an embedded type T int's methods
+            if depth and field in ms:
+                return [(field, ms[field][0])]
             return None
         for f, t, e in fields:
             if f == field:
@@ -2633,7 +2740,10 @@ class Translator:
         if u and self.is_string(u):
             return f"_Gsslice({o}, {sc or 'None'}, {ec or 'None'})", STRING
         t = ("slice", u[-1]) if u and u[0] in ("slice", "array") else ot
-        return f"{o}[{sc}:{ec}]", t
+        if not sc and not ec:
+            return f"{o}[:]", t
+        what = ", 'length'" if u and u[0] == "array" else ""
+        return f"_Gslice({o}, {sc or 'None'}, {ec or 'None'}{what})", t
 
     def e_type_assertion_expression(self, n):
         return self.type_assertion(n, ok=False)
@@ -2647,7 +2757,9 @@ class Translator:
         name = _text(tnode).replace("main.", "")
         if t[0] == "named":
             name = "main." + t[1]
-        code = f"_Gassert({x}, lambda {tmp}: {check}, {name!r}, {ok})"
+        u = self.under(t) if t[0] == "named" else t
+        ms = f", {tuple(u[1])!r}" if u and u[0] == "iface" and u[1] else ""
+        code = f"_Gassert({x}, lambda {tmp}: {check}, {name!r}, {ok}{ms})"
         if ok:
             z = self.zero(t)
             if z != "None":
