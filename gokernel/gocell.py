@@ -54,6 +54,20 @@ def run_go_source(source: str, *, gomaxprocs: int | None = None, preempt: str = 
                   runtime: str = "gokernel", filename: str = "cell.go") -> int:
     """Run Go source like ``go run``, in this process; returns the exit
     status.  Output goes to sys.stdout / sys.stderr."""
+    limit = sys.getrecursionlimit()
+    try:
+        return _run_go_source(source, gomaxprocs=gomaxprocs, preempt=preempt, clock=clock,
+                              seed=seed, timeout=timeout, trace=trace, runtime=runtime,
+                              filename=filename)
+    finally:
+        # a Go program may recurse far deeper than Python's default allows
+        # (golang.load_source raises the limit); the kernel's own code gets
+        # its usual limit back, and with it RecursionError before a crash
+        sys.setrecursionlimit(limit)
+
+
+def _run_go_source(source: str, *, gomaxprocs, preempt, clock, seed, timeout, trace,
+                   runtime, filename) -> int:
     from reference_runtime import golang, sched
     from reference_runtime.__main__ import format_panic
     from reference_runtime.errors import RunTimeout

@@ -912,3 +912,17 @@ def test_stack_overflow_report_shows_at_most_gos_100_frames(tmp_path):
     assert p.returncode == 2
     assert p.stderr.count("main.rec(...)") == 100, p.stderr[-500:]
     assert p.stderr.rstrip().endswith("...additional frames elided...")
+
+
+def test_a_go_cell_gives_the_kernel_its_recursion_limit_back():
+    """A Go program may recurse thousands of calls deep (the limit is raised
+    for it); the kernel's own Python code gets its usual limit back after
+    the cell, so its runaway recursion is still a RecursionError."""
+    import sys as _sys
+    from gokernel.gocell import run_go_source
+    before = _sys.getrecursionlimit()
+    src = ('package main\nimport "fmt"\n'
+           'func f(n int) int { if n == 0 { return 0 }; return 1 + f(n-1) }\n'
+           'func main() { fmt.Println(f(5000)) }\n')
+    assert run_go_source(src, clock="virtual") == 0
+    assert _sys.getrecursionlimit() == before
