@@ -352,7 +352,7 @@ class _Replay:
     # -- one event
 
     def apply(self, e) -> str:
-        t, kind, pid, _m, goid, detail = e[0], e[1], e[2], e[3], e[4], e[5]
+        kind, pid, goid, detail = e[1], e[2], e[4], e[5]
         p = self._p(pid) if pid is not None and pid >= 0 else None
         G = f"G{goid}"
         P = f"P{pid}"

@@ -51,8 +51,8 @@ from threading import get_ident
 import greenlet
 
 from . import errors
-from .errors import Deadlock, FatalError, Goexit, RunTimeout
-from .g import G, Gdead, Grunnable, Grunning, Gsyscall, Gwaiting, WaitReason
+from .errors import Deadlock, FatalError, Goexit
+from .g import G, Gdead, Grunnable, Grunning, Gwaiting
 from . import runq
 from .runq import GLOBAL_CHECK_PERIOD, RUNQ_SIZE, P, PStatus, runqputbatch
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 from threading import get_ident
 
 from . import sched
-from .chan import Chan, NilChan, _dequeue
+from .chan import Chan, NilChan
 from .errors import SEND_ON_CLOSED, Panic
 from .g import Sudog, WaitReason
 

@@ -19,7 +19,6 @@ hides ``runtime.gopark`` and friends unless ``GOTRACEBACK=system``.
 """
 from __future__ import annotations
 
-import os
 
 from .g import Gdead, Grunnable, Grunning, Gsyscall, Gwaiting
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import time
 
 import pytest
@@ -223,7 +222,7 @@ def test_failures_never_reveal_a_hint_only_asking_does(workdir):
 
 
 def test_the_cell_magic_grades_and_keeps_the_kernel_usable(workdir):
-    IPython = pytest.importorskip("IPython")
+    pytest.importorskip("IPython")
     from IPython.core.interactiveshell import InteractiveShell
     shell = InteractiveShell.instance()
     shell.run_line_magic("load_ext", "exercises")

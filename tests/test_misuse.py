@@ -15,7 +15,7 @@ def test_run_returns_although_an_abandoned_goroutine_catches_every_unwind():
             while True:
                 try:
                     sleep(0.01)
-                except:                   # the point of the test
+                except:                   # noqa: E722 - the point of the test
                     pass
 
         go(stubborn)

@@ -7,8 +7,7 @@ import threading
 
 import pytest
 
-from reference_runtime import (Deadlock, WaitGroup, go, gosched, net, now, num_goroutine, run, sleep,
-                               runtime)
+from reference_runtime import (Deadlock, WaitGroup, go, gosched, net, now, num_goroutine, run, sleep)
 
 
 def _raise_fd_limit(n):
@@ -122,7 +121,7 @@ def test_closing_a_conn_wakes_its_reader_with_use_of_closed_network_connection()
                 c.read()
             except net.ErrClosed as e:
                 out.append(str(e))
-        g = go(reader)
+        go(reader)
         sleep(0.01)
         c.close()
         sleep(0.01)

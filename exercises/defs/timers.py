@@ -233,7 +233,7 @@ def test_sleep_timer_and_ticker_run_on_your_heap(sol):
     1.19 wakes timers due together as 3, 4, 0, 1, 2: the last readied runs
     first, from runnext); Timer.stop before and after it fired; a Ticker;
     time.After in a select."""
-    from reference_runtime import (Timer, Ticker, WaitGroup, after, chan, go, now, select,
+    from reference_runtime import (Timer, Ticker, WaitGroup, after, go, now, select,
                                    sleep)
 
     def sleepers():

@@ -24,7 +24,7 @@ import time as _time
 
 import greenlet
 
-from ..errors import Deadlock, FatalError, Goexit, Panic, RunTimeout
+from ..errors import FatalError, Goexit, Panic, RunTimeout
 from ..sync import Sema
 
 _NOPE = (greenlet.GreenletExit, SystemExit, KeyboardInterrupt, FatalError, RunTimeout)
@@ -1549,7 +1549,6 @@ class _Sort:
 
 def less_of(a, less, x, y) -> bool:
     # sort.Slice's less takes indices: place x and y at 0 and 1 of a scratch view
-    saved = a[0], a[1] if len(a) > 1 else None
     a0, a1 = a[0], a[1]
     a[0], a[1] = x, y
     try:

@@ -1060,7 +1060,6 @@ class Translator:
         """Translate with fn() -> code lines; emit the closures it needs first."""
         saved = self.prelude
         self.prelude = []
-        start = len(self.out)
         result = fn()
         pre = self.prelude
         self.prelude = saved
@@ -1189,7 +1188,6 @@ class Translator:
 
     def assign(self, left, right, n, declare: bool = False):
         """= and := (declare=True: new variables for the new names)."""
-        lts = []
         if len(right) == 1 and len(left) > 1:
             code, rt = self.multi(right[0], len(left))
             types = rt[1] if rt and rt[0] == "tuple" else [None] * len(left)
@@ -2508,7 +2506,6 @@ class Translator:
             if self.is_structlike(t):
                 return c, ("ptr", t)
             o, _ = self.expr(operand.child_by_field_name("operand"))
-            f = self.field_py(_text(operand.child_by_field_name("field")))
             base, _, last = c.rpartition(".")
             return f"_GFieldRef({base}, {last!r})", ("ptr", t)
         if operand.type == "index_expression":
@@ -2770,7 +2767,6 @@ class Translator:
     def e_func_literal(self, n, want=None):
         name = self.newtmp("f")
         self.fn.used.add(name)
-        saved_out = self.out
         lines = self.capture_fn(lambda: self.function(n, name, literal=True))
         # the def goes right before the statement being translated
         for ind, text, line in lines:
