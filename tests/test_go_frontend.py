@@ -673,8 +673,10 @@ HELLO = 'package main\n\nimport "fmt"\n\nfunc main() {\n\tc := make(chan int)\n'
 
 @pytest.fixture(scope="module")
 def ip():
-    from IPython.testing.globalipapp import start_ipython
-    shell = start_ipython()
+    # the process's one shell: other test files use InteractiveShell.instance()
+    # too, and IPython allows a single shell class per process
+    from IPython.core.interactiveshell import InteractiveShell
+    shell = InteractiveShell.instance()
     shell.run_line_magic("load_ext", "gokernel.gocell")
     return shell
 

@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from reference_runtime import RunTimeout, go, run, sleep
+from reference_runtime import RunTimeout, chan, go, run, sleep
 
 
 def seed_program(loop_calls_a_function: bool, printer_ticks: int = 3):
@@ -33,10 +33,15 @@ def seed_program(loop_calls_a_function: bool, printer_ticks: int = 3):
             for k in range(printer_ticks):
                 printed.append(k)
                 sleep(0.02)
+            done.send(None)
 
+        # main waits for the printer, not for a time: the printer gets the P
+        # back after each sleep only if the spinner is preempted, and without
+        # preemption the run's timeout ends it (however loaded the machine)
+        done = chan()
         go(spin)
         go(printer)
-        sleep(0.02 * printer_ticks + 0.03)
+        done.recv()
         return len(printed)
 
     return main, printed
@@ -213,5 +218,5 @@ def test_keyboard_interrupt_stops_a_starving_run_and_prints_a_goroutine_dump(cap
         timer.cancel()
     err = capsys.readouterr().err
     assert "goroutine dump" in err
-    assert "goroutine 1 [sleep]:" in err
+    assert "goroutine 1 [chan receive]:" in err
     assert "goroutine 2 [running]:" in err
