@@ -123,8 +123,11 @@ def canonical(v: object, depth: int = 0, seen: frozenset = frozenset()) -> str:
         return {list: f"[{inner}]", tuple: f"({inner}{',' if len(v) == 1 else ''})"}.get(
             t, f"deque([{inner}])")
     if t is dict:
-        return "{" + ", ".join(f"{canonical(k, depth + 1, seen)}: {canonical(x, depth + 1, seen)}"
-                               for k, x in v.items()) + "}"
+        # sorted: dicts compare equal whatever their insertion order, which
+        # may follow which goroutine got there first
+        return "{" + ", ".join(sorted(f"{canonical(k, depth + 1, seen)}: "
+                                      f"{canonical(x, depth + 1, seen)}"
+                                      for k, x in v.items())) + "}"
     if t is set or t is frozenset:
         return f"{t.__name__}({{" + ", ".join(sorted(canonical(x, depth + 1, seen) for x in v)) + "})"
     if _trusted_class(t):

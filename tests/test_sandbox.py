@@ -223,3 +223,12 @@ def test_the_learner_editions_package_has_no_answer_key(edition, tmp_path):
     assert not (lib / "exercises" / "solutions").exists()
     assert "@hidden" not in (lib / "exercises" / "defs" / "runq.py").read_text()
     assert "def solution_source" not in (lib / "exercises" / "core.py").read_text()
+
+
+def test_a_dicts_observation_does_not_depend_on_its_insertion_order():
+    """Two equal dicts are one observation: the order a test's goroutines
+    filled a dict in (a reader and a writer on one socket) must not fail a
+    correct submission."""
+    from exercises.runner import canonical
+    assert canonical({"read": b"hello", "wrote": 8}) == canonical({"wrote": 8, "read": b"hello"})
+    assert canonical({"a": 1}) != canonical({"a": 2})
