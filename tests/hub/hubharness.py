@@ -222,14 +222,27 @@ def needed_paths(project_root: str) -> list[str]:
     return sorted(paths)
 
 
-def namespace_script(needs: list[str], stage: str) -> str | None:
+def namespace_script(needs: list[str], stage: str,
+                     hide: dict[str, list[str]] | None = None) -> str | None:
     """A shell script that, run by ``unshare --mount --propagation private``,
-    makes each of `needs` reachable; None when nothing is blocked."""
+    makes each of `needs` reachable and replaces each folder of `hide` by an
+    empty tmpfs holding only the paths listed for it; None when nothing is
+    blocked or hidden."""
     blocked: dict[str, list[str]] = {}
     for p in needs:
         b = blocked_ancestors(os.path.join(p, "x") if os.path.isdir(p) else p)
         if b:
             blocked.setdefault(b[0], []).append(p)   # the outermost blocked folder
+    for top, keep in (hide or {}).items():
+        b = blocked_ancestors(os.path.join(top, "x"))
+        outer = b[0] if b else top
+        if b:
+            # already hidden with its blocked ancestor: keep only what the
+            # servers need inside it, not all of it
+            blocked[outer] = [p for p in blocked.get(outer, []) if not (p + "/").startswith(top + "/")]
+        blocked.setdefault(outer, []).extend(keep)
+        if outer == top:
+            blocked[top] = [p for p in blocked[top] if p != top]
     if not blocked:
         return None
     lines = ["set -e"]
@@ -328,8 +341,18 @@ class Hub:
     def start(self, timeout: float = 90) -> None:
         cfg = self.config()
         cmd = [sys.executable, "-m", "jupyterhub", "-f", cfg]
+        # the instructor's checkout (its answer key, and its editable install's
+        # fallback finder, which resolves `exercises.solutions` there) is not
+        # the learners': inside the hub's namespace it is an empty folder but
+        # for what the hub itself runs from it
+        checkout = os.path.realpath(ROOT)
+        keep = [p for p in (os.path.realpath(sys.prefix), os.path.realpath(sys.executable),
+                            os.path.dirname(CLASS_CONFIG), os.path.realpath(self.project_root),
+                            os.path.realpath(self.state))
+                if p != checkout and p.startswith(checkout + "/")]
         script = namespace_script(needed_paths(self.project_root),
-                                  os.path.join(self.state, "stage"))
+                                  os.path.join(self.state, "stage"),
+                                  hide={checkout: sorted(set(keep))})
         if script:
             spath = os.path.join(self.state, "namespace.sh")
             with open(spath, "w") as f:
