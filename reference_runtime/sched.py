@@ -438,7 +438,7 @@ class Runtime:
         g.wait_reason = ""
         p = self.curp                     # the caller's P: running, by invariant
         if p is None:
-            if threading.current_thread() is not self.host_thread:
+            if get_ident() != self.host_ident:
                 raise foreign_thread_error(self)
             self.runq.append(g)
             if self.tracing:
